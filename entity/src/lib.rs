@@ -1,0 +1,16 @@
+//! SeaORM entities of the conversations graph: one module per table, plus the enums that
+//! columns store as strings. Nothing here knows about GraphQL or HTTP.
+
+pub mod agent;
+pub mod audit_log;
+pub mod call;
+pub mod company;
+pub mod contact;
+pub mod conversation;
+pub mod conversation_session;
+pub mod conversation_task;
+pub mod enums;
+pub mod inbox;
+pub mod message;
+
+pub use enums::*;

@@ -1,0 +1,158 @@
+//! The subcommands: serve, migrate, seed, token, schema.
+
+use crate::auth::TokenKeys;
+use crate::config::{Cli, Command, DatabaseArgs, SeedArgs, ServeArgs, TokenArgs};
+use crate::services::seed;
+use crate::{AppState, app, db};
+use anyhow::{Context, bail};
+use std::time::Instant;
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Migrate(args)) => migrate(args).await,
+        Some(Command::Seed(args)) => seed_cmd(args).await,
+        Some(Command::Token(args)) => token(args),
+        Some(Command::Schema) => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+    }
+}
+
+async fn open(args: &DatabaseArgs) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let url = db::resolve_url(args)?;
+    let conn = db::connect(&url).await?;
+    db::migrate(&conn).await?;
+    Ok(conn)
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let conn = open(&args.database).await?;
+    let seed_demo = args
+        .seed_demo
+        .unwrap_or_else(|| args.database.is_embedded_default());
+    if seed_demo && seed::is_empty(&conn).await? {
+        let started = Instant::now();
+        let report = seed::seed(&conn, seed::DEMO_SCALE, seed::DEMO_SEED).await?;
+        tracing::info!(
+            conversations = report.conversations,
+            messages = report.messages,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "filled the empty database with demo data"
+        );
+    }
+    let (secret, generated) = match args.jwt_secret.filter(|s| !s.is_empty()) {
+        Some(s) => (s, false),
+        None => (TokenKeys::random_secret(), true),
+    };
+    if generated {
+        tracing::warn!(
+            "JWT_SECRET is not set: generated a random secret for this run; only tokens printed below work, and only until restart"
+        );
+    }
+    let keys = TokenKeys::hs256(secret.as_bytes());
+    let demo_token = keys.issue(
+        seed::demo_company_id(),
+        "read:conversations write:conversations",
+        "demo",
+        30 * 86_400,
+    );
+    let listener = tokio::net::TcpListener::bind(args.listen_addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another process using it? Set LISTEN_ADDR or --listen-addr",
+                args.listen_addr
+            )
+        })?;
+    let addr = listener.local_addr()?;
+    let state = AppState::new(conn.clone(), keys, seed_demo.then_some(demo_token.as_str()));
+    println!("GraphiQL: http://{addr}/graphql");
+    println!("Demo company token (valid 30 days):");
+    println!("Authorization: Bearer {demo_token}");
+    tracing::info!(%addr, "ready");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server failed")?;
+    conn.close().await.ok();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        tokio::signal::ctrl_c().await.ok();
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+async fn migrate(args: DatabaseArgs) -> anyhow::Result<()> {
+    let url = db::resolve_url(&args)?;
+    let conn = db::connect(&url).await?;
+    db::migrate(&conn).await?;
+    println!("migrations applied to {}", db::redact(&url));
+    Ok(())
+}
+
+async fn seed_cmd(args: SeedArgs) -> anyhow::Result<()> {
+    let conn = open(&args.database).await?;
+    let started = Instant::now();
+    let report = seed::seed(&conn, args.scale, args.seed).await?;
+    println!(
+        "seeded {} companies, {} agents, {} inboxes, {} contacts, {} conversations, {} messages, {} calls, {} task/session links in {:.1}s",
+        report.companies,
+        report.agents,
+        report.inboxes,
+        report.contacts,
+        report.conversations,
+        report.messages,
+        report.calls,
+        report.links,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "first company: {} (make a token with `token --company {}`)",
+        seed::company_id(args.seed, 0),
+        seed::company_id(args.seed, 0)
+    );
+    Ok(())
+}
+
+fn token(args: TokenArgs) -> anyhow::Result<()> {
+    let Some(secret) = args.jwt_secret.filter(|s| !s.is_empty()) else {
+        bail!(
+            "JWT_SECRET is not set: pass --jwt-secret or set JWT_SECRET to the secret `serve` uses"
+        );
+    };
+    let keys = TokenKeys::hs256(secret.as_bytes());
+    let company = args.company.unwrap_or_else(seed::demo_company_id);
+    println!(
+        "{}",
+        keys.issue(company, &args.scope, &args.subject, args.ttl)
+    );
+    Ok(())
+}

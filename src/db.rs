@@ -1,0 +1,82 @@
+//! Connecting to SQLite or PostgreSQL with settings that suit each, and migrating.
+
+use crate::config::{DatabaseArgs, default_sqlite_path};
+use anyhow::{Context, bail};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::time::Duration;
+
+/// Resolves the configured URL, or the embedded default (creating its folder).
+pub fn resolve_url(args: &DatabaseArgs) -> anyhow::Result<String> {
+    if let Some(url) = args.database_url.as_deref().filter(|u| !u.is_empty()) {
+        return Ok(url.to_owned());
+    }
+    let path = default_sqlite_path();
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display()))?;
+    }
+    Ok(format!("sqlite://{}?mode=rwc", path.display()))
+}
+
+/// Opens a pool. SQLite gets WAL, a busy timeout (writers wait rather than fail) and
+/// foreign keys; both get bounded connect and acquire timeouts so a dead database fails fast.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
+        bail!(
+            "DATABASE_URL must start with postgres:// or sqlite:// (got {:?}); unset it to use the embedded SQLite file",
+            redact(url)
+        );
+    }
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(5))
+        .sqlx_logging(false);
+    if scheme == "sqlite" {
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    } else {
+        opts.max_connections(16).min_connections(1);
+    }
+    Database::connect(opts).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot connect to the database at {}: {}; check DATABASE_URL and that the server is running",
+            redact(url),
+            one_line(&e.to_string())
+        )
+    })
+}
+
+/// Applies every pending migration.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::up(db, None).await.map_err(|e| {
+        anyhow::anyhow!(
+            "migrating the database failed: {}",
+            one_line(&e.to_string())
+        )
+    })
+}
+
+/// The URL without its password, fit for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}

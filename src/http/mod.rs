@@ -1,0 +1,67 @@
+//! axum only: the router, GraphQL over HTTP at /graphql, health endpoints.
+
+mod graphql;
+mod health;
+
+use crate::auth::TokenKeys;
+use crate::graphql::AppSchema;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json};
+use axum::routing::get;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub schema: AppSchema,
+    pub keys: Arc<TokenKeys>,
+    /// The GraphiQL page served to browsers at GET /graphql.
+    pub graphiql: Arc<str>,
+}
+
+impl AppState {
+    /// `demo_token`, when given, is prefilled in GraphiQL's headers.
+    pub fn new(db: DatabaseConnection, keys: TokenKeys, demo_token: Option<&str>) -> Self {
+        let header = demo_token.map(|t| format!("Bearer {t}"));
+        let mut page = async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("conversations-graph");
+        if let Some(h) = header.as_deref() {
+            page = page.header("Authorization", h);
+        }
+        AppState {
+            schema: crate::graphql::schema(db.clone()),
+            graphiql: page.finish().into(),
+            db,
+            keys: Arc::new(keys),
+        }
+    }
+}
+
+/// The whole HTTP application; tests serve exactly this.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route(
+            "/graphql",
+            get(graphql::get_graphql).post(graphql::post_graphql),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        Json(serde_json::json!({ "error": "not found; the API is at /graphql" })),
+    )
+}

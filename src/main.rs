@@ -1,0 +1,17 @@
+use clap::Parser;
+use conversations_graph::{cli, config::Cli};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Cli::parse();
+    cli::init_tracing();
+    match cli::run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line, what is wrong and what to do; never a backtrace.
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

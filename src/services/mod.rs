@@ -1,0 +1,16 @@
+//! Reads and writes against SeaORM. Every statement about company data starts from
+//! `tenancy::scoped`; nothing here sees GraphQL.
+
+pub mod conversations;
+pub mod page;
+pub mod seed;
+pub mod tenancy;
+
+/// The current time at the precision both databases store (microseconds), so a value
+/// written and read back compares equal.
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    chrono::Utc::now()
+        .duration_trunc(TimeDelta::microseconds(1))
+        .expect("truncating now to microseconds cannot overflow")
+}
