@@ -10,7 +10,7 @@ use std::time::Instant;
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -25,7 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Seed(args)) => seed_cmd(args).await,
         Some(Command::Token(args)) => token(args),
         Some(Command::Schema) => {
-            print!("{}", crate::graphql::sdl());
+            print!("{}", crate::graphql::sdl().await);
             Ok(())
         }
     }
@@ -39,6 +39,15 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<sea_orm::DatabaseConnection
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Bind first: a port in use fails before the database is touched.
+    let listener = tokio::net::TcpListener::bind(args.listen_addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another process using it? Set LISTEN_ADDR or --listen-addr",
+                args.listen_addr
+            )
+        })?;
     let conn = open(&args.database).await?;
     let seed_demo = args
         .seed_demo
@@ -69,14 +78,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "demo",
         30 * 86_400,
     );
-    let listener = tokio::net::TcpListener::bind(args.listen_addr)
-        .await
-        .with_context(|| {
-            format!(
-                "cannot listen on {}; is another process using it? Set LISTEN_ADDR or --listen-addr",
-                args.listen_addr
-            )
-        })?;
     let addr = listener.local_addr()?;
     let state = AppState::new(conn.clone(), keys, seed_demo.then_some(demo_token.as_str()));
     println!("GraphiQL: http://{addr}/graphql");

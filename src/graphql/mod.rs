@@ -23,11 +23,15 @@ pub fn schema(db: DatabaseConnection) -> AppSchema {
     builder().data(db).finish()
 }
 
-/// The federation SDL (with `@link` and `@key`), as `_service { sdl }` serves it.
-pub fn sdl() -> String {
-    builder()
-        .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().federation())
+/// The federation SDL (with `@link` and `@key`), read from the schema's own
+/// `_service { sdl }` field so that the two can never differ.
+pub async fn sdl() -> String {
+    let response = builder().finish().execute("{ _service { sdl } }").await;
+    let data = response.data.into_json().expect("the SDL serializes");
+    data["_service"]["sdl"]
+        .as_str()
+        .expect("_service returns the SDL")
+        .to_owned()
 }
 
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {

@@ -3,7 +3,7 @@
 //! anything executes; a missing or bad token is HTTP 401 with code UNAUTHENTICATED.
 
 use super::AppState;
-use crate::auth::Viewer;
+use crate::auth::{TokenError, Viewer};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
@@ -41,7 +41,7 @@ pub async fn post_graphql(
     }
     let viewer = match authenticate(&state, &headers) {
         Ok(v) => v,
-        Err(response) => return response,
+        Err(err) => return unauthorized(err, &headers),
     };
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
@@ -86,7 +86,7 @@ pub async fn get_graphql(
     };
     let viewer = match authenticate(&state, &headers) {
         Ok(v) => v,
-        Err(response) => return response,
+        Err(err) => return unauthorized(err, &headers),
     };
     if is_mutation(&request.query, request.operation_name.as_deref()) {
         let mut response = request_error(
@@ -127,22 +127,25 @@ async fn execute(
     (status, [(header::CONTENT_TYPE, media)], body).into_response()
 }
 
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, Response> {
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, TokenError> {
     let header = headers
         .get(header::AUTHORIZATION)
         .map(|v| v.to_str().unwrap_or("\u{0}"));
-    state.keys.authenticate(header).map_err(|e| {
-        let mut response = request_error(
-            StatusCode::UNAUTHORIZED,
-            response_media(headers),
-            "UNAUTHENTICATED",
-            &e.to_string(),
-        );
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        response
-    })
+    state.keys.authenticate(header)
+}
+
+/// HTTP 401 with `WWW-Authenticate: Bearer` and an UNAUTHENTICATED error.
+fn unauthorized(err: TokenError, headers: &HeaderMap) -> Response {
+    let mut response = request_error(
+        StatusCode::UNAUTHORIZED,
+        response_media(headers),
+        "UNAUTHENTICATED",
+        &err.to_string(),
+    );
+    response
+        .headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    response
 }
 
 /// A response carrying one request-level error and no data.

@@ -197,6 +197,8 @@ async fn seed_company(
         .collect();
     let campaigns: Vec<Uuid> = (0..3).map(|_| uuid_from(rng)).collect();
 
+    // Calls cycle through every status in turn.
+    let mut calls_made = 0usize;
     const BLOCK: usize = 1000;
     let mut start = 0;
     while start < conversations {
@@ -218,7 +220,11 @@ async fn seed_company(
             } else {
                 20 - (2 + (mix(i - 1) % 17))
             };
-            let inbox = inboxes.choose(rng).expect("seven inboxes");
+            // The first conversations go one to each inbox, so every channel appears.
+            let inbox = match inboxes.get(i) {
+                Some(inbox) => inbox,
+                None => inboxes.choose(rng).expect("seven inboxes"),
+            };
             let contact = contacts.choose(rng).expect("at least one contact");
             let created = now - Duration::seconds(rng.random_range(3600..180 * 86_400));
             let id = uuid_from(rng);
@@ -245,7 +251,8 @@ async fn seed_company(
                 });
             }
             let status = STATUSES[i % STATUSES.len()];
-            let priority = PRIORITIES[mix(i) % PRIORITIES.len()];
+            // Every status meets every priority within 16 consecutive conversations.
+            let priority = PRIORITIES[(i / STATUSES.len()) % PRIORITIES.len()];
             let updated = sent + Duration::seconds(rng.random_range(0..3600));
             let campaign = (i % 9 == 0).then(|| *campaigns.choose(rng).expect("campaigns"));
             let assignee = (i % 6 != 0).then(|| *humans.choose(rng).expect("human agents"));
@@ -253,7 +260,8 @@ async fn seed_company(
             let phoned = inbox.channel == Channel::Phone || i % 4 == 0;
             if phoned {
                 for k in 0..1 + usize::from(i % 10 == 0) {
-                    let status = CALL_STATUSES[(i + k) % CALL_STATUSES.len()];
+                    let status = CALL_STATUSES[calls_made % CALL_STATUSES.len()];
+                    calls_made += 1;
                     let talked = status == CallStatus::Completed;
                     calls.push(call::Model {
                         id: uuid_from(rng),
