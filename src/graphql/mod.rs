@@ -2,6 +2,8 @@
 //! the request's `Viewer` and database from the context and call one service.
 
 pub mod guards;
+pub mod inputs;
+pub mod loaders;
 pub mod pagination;
 pub mod query;
 pub mod types;

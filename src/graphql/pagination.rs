@@ -2,70 +2,75 @@
 //! at most 100, `first` xor `last`, cursors checked against their ordering) before any SQL.
 
 use crate::error::AppError;
-use crate::services::page::{Keyset, Position};
+use crate::services::page::{Keyset, Page, Position, Sort, SortValue};
+use async_graphql::connection::{Connection, Edge};
+use async_graphql::{ObjectType, OutputType};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use uuid::Uuid;
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
 pub const MAX_PAGE_SIZE: i32 = 100;
 
-/// A sort key that can travel inside a cursor.
-pub trait CursorKey: Sized {
-    fn encode_key(&self) -> String;
-    fn decode_key(s: &str) -> Option<Self>;
+/// An opaque cursor: base64url of `ordering|id|key`. The ordering name makes a cursor of
+/// one list or ordering unusable with another.
+pub fn encode_cursor(ordering: &str, pos: &Position) -> String {
+    let key = match &pos.key {
+        SortValue::Null => "n".to_owned(),
+        SortValue::Time(t) => format!("t{}", t.timestamp_micros()),
+        SortValue::Int(i) => format!("i{i}"),
+        SortValue::Text(s) => format!("s{s}"),
+    };
+    URL_SAFE_NO_PAD.encode(format!("{ordering}|{}|{key}", pos.id))
 }
 
-impl CursorKey for DateTime<Utc> {
-    fn encode_key(&self) -> String {
-        self.timestamp_micros().to_string()
-    }
-    fn decode_key(s: &str) -> Option<Self> {
-        DateTime::from_timestamp_micros(s.parse().ok()?)
-    }
-}
-
-/// An opaque cursor: base64url of `ordering|key|id`. The ordering name makes a cursor of
-/// one ordering unusable with another.
-pub fn encode_cursor<K: CursorKey>(ordering: &str, pos: &Position<K>) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{ordering}|{}|{}", pos.key.encode_key(), pos.id))
-}
-
-pub fn decode_cursor<K: CursorKey>(
-    ordering: &str,
-    cursor: &str,
-    arg: &str,
-) -> Result<Position<K>, AppError> {
+pub fn decode_cursor(ordering: &str, cursor: &str, arg: &str) -> Result<Position, AppError> {
     let invalid = || AppError::BadInput(format!("`{arg}` is not a valid cursor for this list"));
     let raw = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| invalid())?;
     let text = String::from_utf8(raw).map_err(|_| invalid())?;
     let mut parts = text.splitn(3, '|');
-    let (Some(o), Some(k), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+    let (Some(o), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(invalid());
     };
     if o != ordering {
         return Err(AppError::BadInput(format!(
-            "`{arg}` was issued for another ordering of this list"
+            "`{arg}` was issued for another list or ordering"
         )));
     }
+    let key = match key.split_at_checked(1) {
+        Some(("n", "")) => SortValue::Null,
+        Some(("t", micros)) => SortValue::Time(
+            micros
+                .parse()
+                .ok()
+                .and_then(DateTime::from_timestamp_micros)
+                .ok_or_else(invalid)?,
+        ),
+        Some(("i", n)) => SortValue::Int(n.parse().map_err(|_| invalid())?),
+        Some(("s", s)) => SortValue::Text(s.to_owned()),
+        _ => return Err(invalid()),
+    };
     Ok(Position {
-        key: K::decode_key(k).ok_or_else(invalid)?,
+        key,
         id: Uuid::parse_str(id).map_err(|_| invalid())?,
     })
+}
+
+/// Connection arguments as one value.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
 }
 
 /// Validated connection arguments.
 pub struct PageRequest;
 
 impl PageRequest {
-    pub fn parse<K: CursorKey>(
-        ordering: &str,
-        first: Option<i32>,
-        after: Option<&str>,
-        last: Option<i32>,
-        before: Option<&str>,
-    ) -> Result<Keyset<K>, AppError> {
+    pub fn parse(ordering: &str, args: &PageArgs) -> Result<Keyset, AppError> {
         let size = |n: i32, arg: &str| -> Result<u64, AppError> {
             if !(0..=MAX_PAGE_SIZE).contains(&n) {
                 return Err(AppError::BadInput(format!(
@@ -74,7 +79,7 @@ impl PageRequest {
             }
             Ok(n as u64)
         };
-        let (limit, from_end) = match (first, last) {
+        let (limit, from_end) = match (args.first, args.last) {
             (Some(_), Some(_)) => {
                 return Err(AppError::BadInput(
                     "pass either `first` or `last`, not both".into(),
@@ -86,13 +91,38 @@ impl PageRequest {
         };
         Ok(Keyset {
             limit,
-            after: after
+            after: args
+                .after
+                .as_deref()
                 .map(|c| decode_cursor(ordering, c, "after"))
                 .transpose()?,
-            before: before
+            before: args
+                .before
+                .as_deref()
                 .map(|c| decode_cursor(ordering, c, "before"))
                 .transpose()?,
             from_end,
         })
     }
+}
+
+/// A Relay connection from a page: each edge's cursor is its row's position.
+pub fn connection<M, N, F>(
+    page: Page<M>,
+    ordering: &str,
+    sort: &Sort<M>,
+    id_of: fn(&M) -> Uuid,
+    wrap: fn(M) -> N,
+    fields: F,
+) -> Connection<String, N, F>
+where
+    N: OutputType,
+    F: ObjectType,
+{
+    let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, fields);
+    conn.edges.extend(page.items.into_iter().map(|row| {
+        let cursor = encode_cursor(ordering, &sort.position(&row, id_of(&row)));
+        Edge::new(cursor, wrap(row))
+    }));
+    conn
 }

@@ -1,88 +1,356 @@
-//! Root query fields.
+//! Root query fields. Each is guarded by `read:conversations`, parses its arguments into
+//! plain data (errors are BAD_USER_INPUT before any SQL) and calls one service or loader.
 
-use super::pagination::{PageRequest, encode_cursor};
-use super::types::Conversation;
+use super::inputs::{
+    CallFilter, CallOrder, ContactFilter, ContactOrder, ConversationFilter, ConversationOrder,
+};
+use super::loaders::{ById, loader};
+use super::pagination::{PageArgs, PageRequest, connection};
+use super::types::conversation::{CallConnection, ConversationConnection};
+use super::types::enums::AgentKind;
+use super::types::{
+    Agent, Call, Contact, Conversation, CountSource, Inbox, ListTotal, Message, Node, load,
+};
 use super::{db, viewer};
-use crate::auth::{Scope, Viewer};
+use crate::auth::Scope;
 use crate::error::AppError;
-use crate::services::{self, page::Position};
-use async_graphql::connection::{Connection, Edge};
+use crate::services::{calls, contacts, conversations, directory};
+use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, MergedObject, Object};
+use entity::{agent, call, contact, conversation, inbox, message};
+use std::collections::HashMap;
 use uuid::Uuid;
 
+/// Most ids `nodes` takes at once.
+pub const MAX_NODES: usize = 100;
+
 #[derive(MergedObject, Default)]
-pub struct Query(ConversationQuery);
+pub struct Query(ReadQuery);
 
 #[derive(Default)]
-pub struct ConversationQuery;
+pub struct ReadQuery;
 
-/// The ordering name carried in conversation cursors.
-const CONVERSATION_ORDER: &str = "conversations:UPDATED_AT:DESC";
+pub type ContactConnection = Connection<String, Contact, ListTotal>;
+pub type InboxConnection = Connection<String, Inbox, ListTotal>;
+pub type AgentConnection = Connection<String, Agent, ListTotal>;
 
-/// Fields of a conversation list beside its edges.
-pub struct ConversationConnectionFields {
-    viewer: Viewer,
+/// An id argument of a lookup: malformed ids find nothing, like unknown ones.
+fn lookup_id(id: &ID) -> Option<Uuid> {
+    Uuid::parse_str(id).ok()
 }
 
 #[Object]
-impl ConversationConnectionFields {
-    /// How many conversations the whole list holds (all pages). Counted only when asked.
-    async fn total_count(&self, ctx: &Context<'_>) -> Result<u64, AppError> {
-        services::conversations::count(db(ctx), &self.viewer).await
+impl ReadQuery {
+    /// Any object of the company by id (see `Node`); null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The object's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Node>> {
+        let mut found = nodes_of(ctx, &[id]).await?;
+        Ok(found.pop().flatten())
     }
-}
 
-pub type ConversationConnection = Connection<String, Conversation, ConversationConnectionFields>;
+    /// Several objects by id, in the order given; null for each id with no object.
+    /// At most 100 ids.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The objects' ids (at most 100).")] ids: Vec<ID>,
+    ) -> async_graphql::Result<Vec<Option<Node>>> {
+        if ids.len() > MAX_NODES {
+            return Err(AppError::BadInput(format!(
+                "`ids` takes at most {MAX_NODES} ids, got {}",
+                ids.len()
+            ))
+            .into());
+        }
+        nodes_of(ctx, &ids).await
+    }
 
-#[Object]
-impl ConversationQuery {
     /// One of the company's conversations by id; null when there is none with this id.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn conversation(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation's id.")] id: ID,
-    ) -> Result<Option<Conversation>, AppError> {
-        let Ok(id) = Uuid::parse_str(&id) else {
+    ) -> async_graphql::Result<Option<Conversation>> {
+        let Some(id) = lookup_id(&id) else {
             return Ok(None);
         };
-        let found = services::conversations::get(db(ctx), viewer(ctx)?, id).await?;
-        Ok(found.map(Conversation))
+        Ok(load::<conversation::Entity>(ctx, id)
+            .await?
+            .map(Conversation))
     }
 
-    /// The company's conversations, most recently updated first.
+    /// The company's conversations, filtered and ordered (default: most recently updated first).
     #[graphql(guard = "Scope::ReadConversations")]
+    #[allow(clippy::too_many_arguments)]
     async fn conversations(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Which conversations to list; null lists all.")] filter: Option<
+            ConversationFilter,
+        >,
+        #[graphql(desc = "Sort order; null means UPDATED_AT DESC.")] order_by: Option<
+            ConversationOrder,
+        >,
         #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
-        #[graphql(desc = "Return rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Return conversations after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
-        #[graphql(desc = "Return rows before this cursor.")] before: Option<String>,
-    ) -> Result<ConversationConnection, AppError> {
-        let window = PageRequest::parse(
-            CONVERSATION_ORDER,
+        #[graphql(desc = "Return conversations before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ConversationConnection> {
+        let filter = filter
+            .map(|f| f.to_service("filter"))
+            .transpose()?
+            .unwrap_or_default();
+        let order = conversations::Order::from(order_by);
+        let ordering = order.name();
+        let args = PageArgs {
             first,
-            after.as_deref(),
+            after,
             last,
-            before.as_deref(),
-        )?;
-        let viewer = viewer(ctx)?;
-        let page = services::conversations::list(db(ctx), viewer, &window).await?;
-        let mut conn = Connection::with_additional_fields(
-            page.has_previous,
-            page.has_next,
-            ConversationConnectionFields {
-                viewer: viewer.clone(),
-            },
-        );
-        conn.edges.extend(page.items.into_iter().map(|row| {
-            let pos = Position {
-                key: row.updated_at,
-                id: row.id,
-            };
-            Edge::new(encode_cursor(CONVERSATION_ORDER, &pos), Conversation(row))
-        }));
-        Ok(conn)
+            before,
+        };
+        let window = PageRequest::parse(&ordering, &args)?;
+        let page = conversations::list(db(ctx), viewer(ctx)?, &filter, &order, &window).await?;
+        let total = ListTotal(CountSource::Conversations(Box::new(filter)));
+        Ok(connection(
+            page,
+            &ordering,
+            &order.sort(),
+            |m| m.id,
+            Conversation,
+            total,
+        ))
     }
+
+    /// One of the company's contacts by id; null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn contact(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The contact's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = lookup_id(&id) else {
+            return Ok(None);
+        };
+        Ok(load::<contact::Entity>(ctx, id).await?.map(Contact))
+    }
+
+    /// The company's contacts, filtered and ordered (default: newest first).
+    #[graphql(guard = "Scope::ReadConversations")]
+    #[allow(clippy::too_many_arguments)]
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which contacts to list; null lists all.")] filter: Option<ContactFilter>,
+        #[graphql(desc = "Sort order; null means CREATED_AT DESC.")] order_by: Option<ContactOrder>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return contacts after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return contacts before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ContactConnection> {
+        let filter = filter
+            .map(|f| f.to_service("filter"))
+            .transpose()?
+            .unwrap_or_default();
+        let order = contacts::Order::from(order_by);
+        let ordering = order.name();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(&ordering, &args)?;
+        let db = db(ctx);
+        let page = contacts::list(db, viewer(ctx)?, &filter, &order, &window).await?;
+        let sort = order.sort(sea_orm::ConnectionTrait::get_database_backend(db));
+        let total = ListTotal(CountSource::Contacts(filter));
+        Ok(connection(page, &ordering, &sort, |m| m.id, Contact, total))
+    }
+
+    /// One of the company's inboxes by id; null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn inbox(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The inbox's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Inbox>> {
+        let Some(id) = lookup_id(&id) else {
+            return Ok(None);
+        };
+        Ok(load::<inbox::Entity>(ctx, id).await?.map(Inbox))
+    }
+
+    /// The company's inboxes, by name.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn inboxes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return inboxes after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return inboxes before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<InboxConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(directory::INBOX_ORDER, &args)?;
+        let db = db(ctx);
+        let page = directory::inboxes(db, viewer(ctx)?, &window).await?;
+        let sort = directory::inbox_sort(db);
+        let total = ListTotal(CountSource::Inboxes);
+        Ok(connection(
+            page,
+            directory::INBOX_ORDER,
+            &sort,
+            |m| m.id,
+            Inbox,
+            total,
+        ))
+    }
+
+    /// One of the company's messages by id; null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn message(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The message's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Message>> {
+        let Some(id) = lookup_id(&id) else {
+            return Ok(None);
+        };
+        Ok(load::<message::Entity>(ctx, id).await?.map(Message))
+    }
+
+    /// One of the company's calls by id; null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn call(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The call's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Call>> {
+        let Some(id) = lookup_id(&id) else {
+            return Ok(None);
+        };
+        Ok(load::<call::Entity>(ctx, id).await?.map(Call))
+    }
+
+    /// The company's calls, filtered and ordered (default: latest start first).
+    #[graphql(guard = "Scope::ReadConversations")]
+    #[allow(clippy::too_many_arguments)]
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which calls to list; null lists all.")] filter: Option<CallFilter>,
+        #[graphql(desc = "Sort order; null means STARTED_AT DESC.")] order_by: Option<CallOrder>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return calls after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return calls before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<CallConnection> {
+        let filter = filter
+            .map(|f| f.to_service("filter"))
+            .transpose()?
+            .unwrap_or_default();
+        let order = calls::Order::from(order_by);
+        let ordering = order.name();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(&ordering, &args)?;
+        let page = calls::list(db(ctx), viewer(ctx)?, &filter, &order, &window).await?;
+        let total = ListTotal(CountSource::Calls(filter));
+        Ok(connection(
+            page,
+            &ordering,
+            &order.sort(),
+            |m| m.id,
+            Call,
+            total,
+        ))
+    }
+
+    /// One of the company's agents by id; null when there is none with this id.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn agent(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The agent's id.")] id: ID,
+    ) -> async_graphql::Result<Option<Agent>> {
+        let Some(id) = lookup_id(&id) else {
+            return Ok(None);
+        };
+        Ok(load::<agent::Entity>(ctx, id).await?.map(Agent))
+    }
+
+    /// The company's agents, by name.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn agents(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only agents of this kind; null lists all.")] kind: Option<AgentKind>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return agents after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return agents before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<AgentConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(directory::AGENT_ORDER, &args)?;
+        let kind = kind.map(Into::into);
+        let db = db(ctx);
+        let page = directory::agents(db, viewer(ctx)?, kind, &window).await?;
+        let sort = directory::agent_sort(db);
+        let total = ListTotal(CountSource::Agents(kind));
+        Ok(connection(
+            page,
+            directory::AGENT_ORDER,
+            &sort,
+            |m| m.id,
+            Agent,
+            total,
+        ))
+    }
+}
+
+/// Resolves ids of any type: one batched statement per type, whatever the number of ids.
+async fn nodes_of(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Option<Node>>> {
+    let uuids: Vec<Uuid> = ids.iter().filter_map(lookup_id).collect();
+    let loader = loader(ctx);
+    let mut found: HashMap<Uuid, Node> = HashMap::new();
+    macro_rules! collect {
+        ($entity:ty, $wrap:ident) => {
+            let rows = loader
+                .load_many(uuids.iter().map(|id| ById::<$entity>::new(*id)))
+                .await?;
+            found.extend(rows.into_iter().map(|(k, m)| (k.0, Node::$wrap($wrap(m)))));
+        };
+    }
+    if !uuids.is_empty() {
+        collect!(conversation::Entity, Conversation);
+        collect!(message::Entity, Message);
+        collect!(contact::Entity, Contact);
+        collect!(inbox::Entity, Inbox);
+        collect!(call::Entity, Call);
+        collect!(agent::Entity, Agent);
+    }
+    Ok(ids
+        .iter()
+        .map(|id| lookup_id(id).and_then(|u| found.get(&u).cloned()))
+        .collect())
 }

@@ -4,6 +4,7 @@
 
 use super::AppState;
 use crate::auth::{TokenError, Viewer};
+use crate::graphql::loaders::with_loader;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
@@ -109,7 +110,10 @@ async fn execute(
     batch: BatchRequest,
     media: &'static str,
 ) -> Response {
-    let response = state.schema.execute_batch(batch.data(viewer)).await;
+    let response = with_loader(state.db.clone(), viewer.clone(), |loader| {
+        state.schema.execute_batch(batch.data(viewer).data(loader))
+    })
+    .await;
     // With the GraphQL response media type, a request that could not execute at all (no
     // data, only errors without a path: parse or validation failures) is a 400.
     let failed_request = |r: &async_graphql::Response| {

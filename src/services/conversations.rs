@@ -1,76 +1,359 @@
-//! Conversations: lookups and the keyset-paginated list, always within the viewer's company.
+//! Conversations: the filter of every replaced API, the orderings, lookups and pages,
+//! always within the viewer's company.
 
-use super::page::{Keyset, Page, Position};
+use super::filters::{TimeRange, equals_ci, never, phone_contains};
+use super::page::{self, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use chrono::{DateTime, Utc};
 use entity::conversation::{Column, Entity, Model};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use entity::{Channel, ConversationStatus, Priority, Responder, Source};
+use entity::{call, contact, conversation_session, conversation_task};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, Select};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// One of the company's conversations, or None (missing and foreign look the same).
-pub async fn get(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    id: Uuid,
-) -> Result<Option<Model>, AppError> {
-    Ok(scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(db)
-        .await?)
+/// Which conversations a list holds. Set fields combine with AND.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Filter {
+    pub inbox_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub agent_id: Option<Uuid>,
+    pub assignee_id: Option<Uuid>,
+    pub unassigned: Option<bool>,
+    pub campaign_id: Option<Uuid>,
+    pub task_id: Option<Uuid>,
+    pub session_id: Option<Uuid>,
+    pub status_in: Option<Vec<ConversationStatus>>,
+    pub priority_in: Option<Vec<Priority>>,
+    pub channel_in: Option<Vec<Channel>>,
+    pub source: Option<Source>,
+    pub is_chat_opened: Option<bool>,
+    pub is_simulation: Option<bool>,
+    pub responded_by: Option<Responder>,
+    /// Digits only; the contact's phone digits contain them.
+    pub contact_phone_digits: Option<String>,
+    pub contact_email: Option<String>,
+    pub created_at: Option<TimeRange>,
+    pub updated_at: Option<TimeRange>,
+    pub last_message_at: Option<TimeRange>,
+    pub and: Vec<Filter>,
+    pub or: Option<Vec<Filter>>,
+    pub not: Option<Box<Filter>>,
 }
 
-/// The list ordering: most recently updated first, ties broken by id.
-pub type ListKey = DateTime<Utc>;
+impl Filter {
+    /// The SQL condition; sub-selects are scoped to `company` as well.
+    pub fn condition(&self, company: Uuid) -> Condition {
+        let mut c = Condition::all();
+        let eq = |c: Condition, col: Column, v: Option<Uuid>| match v {
+            Some(v) => c.add(col.eq(v)),
+            None => c,
+        };
+        c = eq(c, Column::InboxId, self.inbox_id);
+        c = eq(c, Column::ContactId, self.contact_id);
+        c = eq(c, Column::AgentId, self.agent_id);
+        c = eq(c, Column::AssigneeId, self.assignee_id);
+        if let Some(unassigned) = self.unassigned {
+            c = c.add(if unassigned {
+                Column::AssigneeId.is_null()
+            } else {
+                Column::AssigneeId.is_not_null()
+            });
+        }
+        if let Some(campaign) = self.campaign_id {
+            let via_calls = Query::select()
+                .column(call::Column::ConversationId)
+                .from(call::Entity)
+                .and_where(call::Column::CompanyId.eq(company))
+                .and_where(call::Column::CampaignId.eq(campaign))
+                .to_owned();
+            c = c.add(
+                Condition::any()
+                    .add(Column::CampaignId.eq(campaign))
+                    .add(Column::Id.in_subquery(via_calls)),
+            );
+        }
+        if let Some(task) = self.task_id {
+            c = c.add(
+                Column::Id.in_subquery(
+                    Query::select()
+                        .column(conversation_task::Column::ConversationId)
+                        .from(conversation_task::Entity)
+                        .and_where(conversation_task::Column::CompanyId.eq(company))
+                        .and_where(conversation_task::Column::TaskId.eq(task))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(session) = self.session_id {
+            c = c.add(
+                Column::Id.in_subquery(
+                    Query::select()
+                        .column(conversation_session::Column::ConversationId)
+                        .from(conversation_session::Entity)
+                        .and_where(conversation_session::Column::CompanyId.eq(company))
+                        .and_where(conversation_session::Column::SessionId.eq(session))
+                        .to_owned(),
+                ),
+            );
+        }
+        if let Some(list) = &self.status_in {
+            c = c.add(Column::Status.is_in(list.iter().copied()));
+        }
+        if let Some(list) = &self.priority_in {
+            c = c.add(Column::Priority.is_in(list.iter().copied()));
+        }
+        if let Some(list) = &self.channel_in {
+            c = c.add(Column::Channel.is_in(list.iter().copied()));
+        }
+        if let Some(v) = self.source {
+            c = c.add(Column::Source.eq(v));
+        }
+        if let Some(v) = self.is_chat_opened {
+            c = c.add(Column::IsChatOpened.eq(v));
+        }
+        if let Some(v) = self.is_simulation {
+            c = c.add(Column::IsSimulation.eq(v));
+        }
+        if let Some(v) = self.responded_by {
+            c = c.add(Column::RespondedBy.eq(v));
+        }
+        let contacts_where = |cond: sea_orm::sea_query::SimpleExpr| {
+            Query::select()
+                .column(contact::Column::Id)
+                .from(contact::Entity)
+                .and_where(contact::Column::CompanyId.eq(company))
+                .and_where(cond)
+                .to_owned()
+        };
+        if let Some(digits) = &self.contact_phone_digits {
+            let phone = Expr::col((contact::Entity, contact::Column::PhoneNumber));
+            c = c.add(Column::ContactId.in_subquery(contacts_where(phone_contains(phone, digits))));
+        }
+        if let Some(email) = &self.contact_email {
+            let col = Expr::col((contact::Entity, contact::Column::Email));
+            c = c.add(Column::ContactId.in_subquery(contacts_where(equals_ci(col, email))));
+        }
+        let ranges = [
+            (&self.created_at, Column::CreatedAt),
+            (&self.updated_at, Column::UpdatedAt),
+            (&self.last_message_at, Column::LastMessageAt),
+        ];
+        for (range, col) in ranges {
+            if let Some(range) = range {
+                c = c.add(range.condition(Expr::col((Entity, col))));
+            }
+        }
+        for sub in &self.and {
+            c = c.add(sub.condition(company));
+        }
+        if let Some(any) = &self.or {
+            c = c.add(if any.is_empty() {
+                Condition::all().add(never())
+            } else {
+                any.iter()
+                    .fold(Condition::any(), |acc, f| acc.add(f.condition(company)))
+            });
+        }
+        if let Some(not) = &self.not {
+            c = c.add(not.condition(company).not());
+        }
+        c
+    }
+}
 
-/// A page of the company's conversations, newest update first.
+/// The orderings of a conversation list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OrderField {
+    CreatedAt,
+    #[default]
+    UpdatedAt,
+    LastMessageAt,
+    Priority,
+}
+
+/// An ordering with its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Order {
+    pub field: OrderField,
+    pub desc: bool,
+}
+
+impl Default for Order {
+    fn default() -> Self {
+        Order {
+            field: OrderField::UpdatedAt,
+            desc: true,
+        }
+    }
+}
+
+impl Order {
+    /// A stable name, carried in cursors so a cursor only fits its own ordering.
+    pub fn name(&self) -> String {
+        format!(
+            "conversation:{:?}:{}",
+            self.field,
+            if self.desc { "desc" } else { "asc" }
+        )
+    }
+
+    pub fn sort(&self) -> Sort<Model> {
+        let col = |c: Column| Expr::col((Entity, c));
+        let (key, nullable, value): (Expr, bool, fn(&Model) -> SortValue) = match self.field {
+            OrderField::CreatedAt => (col(Column::CreatedAt), false, |m| m.created_at.into()),
+            OrderField::UpdatedAt => (col(Column::UpdatedAt), false, |m| m.updated_at.into()),
+            OrderField::LastMessageAt => (col(Column::LastMessageAt), true, |m| {
+                m.last_message_at.into()
+            }),
+            OrderField::Priority => (priority_rank(), false, |m| {
+                SortValue::Int(m.priority.rank().into())
+            }),
+        };
+        Sort {
+            key,
+            id: col(Column::Id),
+            nullable,
+            desc: self.desc,
+            value,
+        }
+    }
+}
+
+/// LOW = 0 ... URGENT = 3, as SQL.
+fn priority_rank() -> Expr {
+    let col = Expr::col((Entity, Column::Priority));
+    Expr::case(col.clone().eq(Priority::Low), 0)
+        .case(col.clone().eq(Priority::Medium), 1)
+        .case(col.eq(Priority::High), 2)
+        .finally(3)
+        .into()
+}
+
+fn filtered(viewer: &Viewer, filter: &Filter) -> Select<Entity> {
+    scoped::<Entity>(viewer).filter(filter.condition(viewer.company_id))
+}
+
+/// A page of the company's conversations.
 pub async fn list(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    window: &Keyset<ListKey>,
+    filter: &Filter,
+    order: &Order,
+    window: &Keyset,
 ) -> Result<Page<Model>, AppError> {
-    // List order is (updated_at DESC, id DESC); "after" a position means smaller keys.
-    let mut query = scoped::<Entity>(viewer);
-    if let Some(after) = &window.after {
-        query = query.filter(beyond(after, true));
-    }
-    if let Some(before) = &window.before {
-        query = query.filter(beyond(before, false));
-    }
-    let order = if window.from_end {
-        Order::Asc
-    } else {
-        Order::Desc
-    };
-    let rows = query
-        .order_by(Column::UpdatedAt, order.clone())
-        .order_by(Column::Id, order)
-        .limit(window.limit + 1)
-        .all(db)
-        .await?;
-    Ok(window.finish(rows))
+    page::page(db, filtered(viewer, filter), &order.sort(), window).await
 }
 
-/// How many conversations the company has.
-pub async fn count(db: &impl ConnectionTrait, viewer: &Viewer) -> Result<u64, AppError> {
-    Ok(scoped::<Entity>(viewer).count(db).await?)
+/// How many of the company's conversations match.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &Filter,
+) -> Result<u64, AppError> {
+    Ok(filtered(viewer, filter).count(db).await?)
 }
 
-/// Rows strictly after (`later` = true) or before `pos` in list order.
-fn beyond(pos: &Position<ListKey>, later: bool) -> Condition {
-    let (key, id) = (Column::UpdatedAt, Column::Id);
-    let tie = Condition::all().add(key.eq(pos.key));
-    if later {
-        Condition::any()
-            .add(key.lt(pos.key))
-            .add(tie.add(id.lt(pos.id)))
-    } else {
-        Condition::any()
-            .add(key.gt(pos.key))
-            .add(tie.add(id.gt(pos.id)))
+/// Which parent a nested conversation list hangs from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Parent {
+    Contact,
+    Inbox,
+}
+
+impl Parent {
+    fn column(self) -> Column {
+        match self {
+            Parent::Contact => Column::ContactId,
+            Parent::Inbox => Column::InboxId,
+        }
     }
+
+    fn of(self) -> fn(&Model) -> Uuid {
+        match self {
+            Parent::Contact => |m| m.contact_id.unwrap_or_default(),
+            Parent::Inbox => |m| m.inbox_id,
+        }
+    }
+}
+
+/// The same page of conversations for each of many contacts or inboxes, in one statement.
+pub async fn list_by_parent(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    parent: Parent,
+    parents: &[Uuid],
+    filter: &Filter,
+    order: &Order,
+    window: &Keyset,
+) -> Result<HashMap<Uuid, Page<Model>>, AppError> {
+    page::pages_by_parent(
+        db,
+        filtered(viewer, filter),
+        parent.column(),
+        parent.of(),
+        parents,
+        &order.sort(),
+        window,
+    )
+    .await
+}
+
+/// How many matching conversations each parent has, in one statement.
+pub async fn count_by_parent(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    parent: Parent,
+    parents: &[Uuid],
+    filter: &Filter,
+) -> Result<HashMap<Uuid, u64>, AppError> {
+    page::counts_by_parent(db, filtered(viewer, filter), parent.column(), parents).await
+}
+
+/// Task (or session) ids linked to each conversation, sorted, in one statement each.
+pub async fn task_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    conversations: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, AppError> {
+    let rows = super::tenancy::by_parent::<conversation_task::Entity, _>(
+        db,
+        viewer,
+        conversation_task::Column::ConversationId,
+        conversations,
+    )
+    .await?;
+    Ok(group_links(
+        rows.into_iter().map(|r| (r.conversation_id, r.task_id)),
+    ))
+}
+
+pub async fn session_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    conversations: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<Uuid>>, AppError> {
+    let rows = super::tenancy::by_parent::<conversation_session::Entity, _>(
+        db,
+        viewer,
+        conversation_session::Column::ConversationId,
+        conversations,
+    )
+    .await?;
+    Ok(group_links(
+        rows.into_iter().map(|r| (r.conversation_id, r.session_id)),
+    ))
+}
+
+fn group_links(pairs: impl Iterator<Item = (Uuid, Uuid)>) -> HashMap<Uuid, Vec<Uuid>> {
+    let mut out: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (conversation, linked) in pairs {
+        out.entry(conversation).or_default().push(linked);
+    }
+    for ids in out.values_mut() {
+        ids.sort();
+    }
+    out
 }

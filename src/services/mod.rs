@@ -1,7 +1,12 @@
 //! Reads and writes against SeaORM. Every statement about company data starts from
 //! `tenancy::scoped`; nothing here sees GraphQL.
 
+pub mod calls;
+pub mod contacts;
 pub mod conversations;
+pub mod directory;
+pub mod filters;
+pub mod messages;
 pub mod page;
 pub mod seed;
 pub mod tenancy;

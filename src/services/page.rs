@@ -1,51 +1,317 @@
-//! Keyset pagination in plain data: which slice of an ordered list a caller wants, and
-//! what came back. The GraphQL layer turns cursors into `Keyset` and `Page` into edges.
+//! Keyset pagination in plain data, for every list: which slice of an ordered list a caller
+//! wants (`Keyset`), how a list is ordered (`Sort`), and what came back (`Page`). Lists are
+//! ordered by one sort key and then by id, both in the same direction; a nullable key puts
+//! its nulls last in both directions. Nested lists of many parents are fetched in one
+//! statement with ROW_NUMBER() partitioned by the parent.
 
+use super::tenancy::CompanyOwned;
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{
+    Expr, ExprTrait, Func, NullOrdering, Query, SelectStatement, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, Select,
+};
+use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A position in an ordering: the sort key of a row and its id (the tie breaker).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Position<K> {
-    pub key: K,
+/// The value of a row's sort key, as carried in a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SortValue {
+    Null,
+    Time(DateTime<Utc>),
+    Int(i64),
+    Text(String),
+}
+
+impl From<DateTime<Utc>> for SortValue {
+    fn from(t: DateTime<Utc>) -> Self {
+        SortValue::Time(t)
+    }
+}
+
+impl From<Option<DateTime<Utc>>> for SortValue {
+    fn from(t: Option<DateTime<Utc>>) -> Self {
+        t.map_or(SortValue::Null, SortValue::Time)
+    }
+}
+
+impl From<Option<String>> for SortValue {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(SortValue::Null, SortValue::Text)
+    }
+}
+
+impl SortValue {
+    fn to_sql(&self) -> Expr {
+        match self {
+            SortValue::Null => Expr::value(Option::<i64>::None),
+            SortValue::Time(t) => Expr::value(*t),
+            SortValue::Int(i) => Expr::value(*i),
+            SortValue::Text(s) => Expr::value(s.clone()),
+        }
+    }
+}
+
+/// A position in an ordering: the sort key of a row and its id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Position {
+    pub key: SortValue,
     pub id: Uuid,
 }
 
 /// The slice wanted: at most `limit` rows strictly after `after` and strictly before
 /// `before`, taken from the start of that window, or from its end when `from_end`.
-#[derive(Debug, Clone)]
-pub struct Keyset<K> {
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Keyset {
     pub limit: u64,
-    pub after: Option<Position<K>>,
-    pub before: Option<Position<K>>,
+    pub after: Option<Position>,
+    pub before: Option<Position>,
     pub from_end: bool,
 }
 
+impl Keyset {
+    /// The first `limit` rows, no cursors.
+    pub fn first(limit: u64) -> Keyset {
+        Keyset {
+            limit,
+            after: None,
+            before: None,
+            from_end: false,
+        }
+    }
+}
+
 /// Rows in list order, and whether rows exist beyond each end of the slice.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub has_previous: bool,
     pub has_next: bool,
 }
 
-impl<K> Keyset<K> {
-    /// Cuts a result fetched with `limit + 1` rows (in the fetch direction) into a page.
-    pub fn finish<T>(&self, mut rows: Vec<T>) -> Page<T> {
-        let more = rows.len() as u64 > self.limit;
-        rows.truncate(self.limit as usize);
-        if self.from_end {
-            rows.reverse();
-            Page {
-                items: rows,
-                has_previous: more,
-                has_next: self.before.is_some(),
-            }
+impl<T> Page<T> {
+    pub fn empty() -> Self {
+        Page {
+            items: Vec::new(),
+            has_previous: false,
+            has_next: false,
+        }
+    }
+}
+
+/// How a list is ordered: the key expression, whether it can be null, its direction, and
+/// how to read the key of a fetched row (for cursors).
+pub struct Sort<M> {
+    pub key: Expr,
+    pub id: Expr,
+    pub nullable: bool,
+    pub desc: bool,
+    pub value: fn(&M) -> SortValue,
+}
+
+impl<M> Sort<M> {
+    fn order(&self, reverse: bool) -> Order {
+        if self.desc != reverse {
+            Order::Desc
         } else {
-            Page {
-                items: rows,
-                has_previous: self.after.is_some(),
-                has_next: more,
+            Order::Asc
+        }
+    }
+
+    /// ORDER BY terms in list order, or reversed (for fetching from the end).
+    fn order_terms(&self, reverse: bool) -> Vec<(Expr, Order, Option<NullOrdering>)> {
+        let nulls = self.nullable.then_some(if reverse {
+            NullOrdering::First
+        } else {
+            NullOrdering::Last
+        });
+        vec![
+            (self.key.clone(), self.order(reverse), nulls),
+            (self.id.clone(), self.order(reverse), None),
+        ]
+    }
+
+    /// Rows strictly after `pos` in list order (`later`), or strictly before it.
+    fn beyond(&self, pos: &Position, later: bool) -> Condition {
+        let toward_end = self.desc != later; // true: "greater" is the way to go
+        let cmp = |a: Expr, b: Expr| if toward_end { a.gt(b) } else { a.lt(b) };
+        let (key, id) = (self.key.clone(), self.id.clone());
+        let id_beyond = cmp(id, Expr::value(pos.id));
+        match (&pos.key, later) {
+            (SortValue::Null, true) => Condition::all().add(key.is_null()).add(id_beyond),
+            (SortValue::Null, false) => Condition::any()
+                .add(key.clone().is_not_null())
+                .add(Condition::all().add(key.is_null()).add(id_beyond)),
+            (value, later) => {
+                let v = value.to_sql();
+                let mut c = Condition::any()
+                    .add(cmp(key.clone(), v.clone()))
+                    .add(Condition::all().add(key.clone().eq(v)).add(id_beyond));
+                if self.nullable && later {
+                    c = c.add(key.is_null());
+                }
+                c
             }
         }
     }
+
+    pub fn position(&self, row: &M, id: Uuid) -> Position {
+        Position {
+            key: (self.value)(row),
+            id,
+        }
+    }
+}
+
+/// Adds the window's cursor conditions to a query.
+fn windowed<E: EntityTrait>(
+    mut select: Select<E>,
+    sort: &Sort<E::Model>,
+    keyset: &Keyset,
+) -> Select<E> {
+    if let Some(after) = &keyset.after {
+        select = select.filter(sort.beyond(after, true));
+    }
+    if let Some(before) = &keyset.before {
+        select = select.filter(sort.beyond(before, false));
+    }
+    select
+}
+
+/// Cuts rows fetched with `limit + 1` (in fetch direction) into a page in list order.
+fn finish<T>(keyset: &Keyset, mut rows: Vec<T>) -> Page<T> {
+    let more = rows.len() as u64 > keyset.limit;
+    rows.truncate(keyset.limit as usize);
+    if keyset.from_end {
+        rows.reverse();
+        Page {
+            items: rows,
+            has_previous: more,
+            has_next: keyset.before.is_some(),
+        }
+    } else {
+        Page {
+            items: rows,
+            has_previous: keyset.after.is_some(),
+            has_next: more,
+        }
+    }
+}
+
+/// One page of `select` in `sort` order.
+pub async fn page<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    sort: &Sort<E::Model>,
+    keyset: &Keyset,
+) -> Result<Page<E::Model>, AppError> {
+    if keyset.limit == 0 {
+        return Ok(Page::empty());
+    }
+    let mut query = windowed(select, sort, keyset);
+    for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
+        query = match nulls {
+            Some(n) => query.order_by_with_nulls(expr, order, n),
+            None => query.order_by(expr, order),
+        };
+    }
+    let rows = query.limit(keyset.limit + 1).all(db).await?;
+    Ok(finish(keyset, rows))
+}
+
+/// The same page of `select` for each parent (rows whose `parent` column is in `parents`),
+/// in one statement: ROW_NUMBER() over each parent's rows picks each page.
+pub async fn pages_by_parent<E, C>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    parent: C,
+    parent_of: fn(&E::Model) -> Uuid,
+    parents: &[Uuid],
+    sort: &Sort<E::Model>,
+    keyset: &Keyset,
+) -> Result<HashMap<Uuid, Page<E::Model>>, AppError>
+where
+    E: CompanyOwned,
+    C: ColumnTrait,
+{
+    let id = E::id_column();
+    let mut out: HashMap<Uuid, Page<E::Model>> =
+        parents.iter().map(|p| (*p, Page::empty())).collect();
+    if keyset.limit == 0 || parents.is_empty() {
+        return Ok(out);
+    }
+    let filtered = windowed(select, sort, keyset).filter(parent.is_in(parents.iter().copied()));
+    let mut window = WindowStatement::partition_by(parent);
+    for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
+        match nulls {
+            Some(n) => window.order_by_expr_with_nulls(expr, order, n),
+            None => window.order_by_expr(expr, order),
+        };
+    }
+    let mut ranked: SelectStatement = filtered.into_query();
+    ranked
+        .clear_selects()
+        .column(id)
+        .expr_window_as(Func::cust("ROW_NUMBER"), window, "rn");
+    let picked = Query::select()
+        .column("id")
+        .from_subquery(ranked, "ranked")
+        .and_where(Expr::col("rn").lte(keyset.limit + 1))
+        .to_owned();
+    let mut query = E::find()
+        .filter(id.in_subquery(picked))
+        .order_by(parent, Order::Asc);
+    for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
+        query = match nulls {
+            Some(n) => query.order_by_with_nulls(expr, order, n),
+            None => query.order_by(expr, order),
+        };
+    }
+    let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
+    for row in query.all(db).await? {
+        grouped.entry(parent_of(&row)).or_default().push(row);
+    }
+    for (p, rows) in grouped {
+        out.insert(p, finish(keyset, rows));
+    }
+    Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct ParentCount {
+    parent: Uuid,
+    n: i64,
+}
+
+/// How many rows of `select` each parent has, in one statement.
+pub async fn counts_by_parent<E, C>(
+    db: &impl ConnectionTrait,
+    select: Select<E>,
+    parent: C,
+    parents: &[Uuid],
+) -> Result<HashMap<Uuid, u64>, AppError>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let mut out: HashMap<Uuid, u64> = parents.iter().map(|p| (*p, 0)).collect();
+    if parents.is_empty() {
+        return Ok(out);
+    }
+    let rows = select
+        .filter(parent.is_in(parents.iter().copied()))
+        .select_only()
+        .column_as(parent, "parent")
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .group_by(parent)
+        .into_model::<ParentCount>()
+        .all(db)
+        .await?;
+    for r in rows {
+        out.insert(r.parent, r.n as u64);
+    }
+    Ok(out)
 }

@@ -2,11 +2,15 @@
 //! of another company looks exactly like a missing one.
 
 use crate::auth::Viewer;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
+use crate::error::AppError;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use uuid::Uuid;
 
-/// An entity whose rows belong to a company.
+/// An entity whose rows belong to a company and have a uuid `id`.
 pub trait CompanyOwned: EntityTrait {
     fn company_column() -> Self::Column;
+    fn id_column() -> Self::Column;
+    fn id_of(model: &Self::Model) -> Uuid;
 }
 
 macro_rules! company_owned {
@@ -14,6 +18,12 @@ macro_rules! company_owned {
         $(impl CompanyOwned for entity::$module::Entity {
             fn company_column() -> Self::Column {
                 entity::$module::Column::CompanyId
+            }
+            fn id_column() -> Self::Column {
+                entity::$module::Column::Id
+            }
+            fn id_of(model: &Self::Model) -> Uuid {
+                model.id
             }
         })+
     };
@@ -34,4 +44,35 @@ company_owned!(
 /// All rows of `E` that the viewer's company owns.
 pub fn scoped<E: CompanyOwned>(viewer: &Viewer) -> Select<E> {
     E::find().filter(E::company_column().eq(viewer.company_id))
+}
+
+/// The company's rows among `ids`, in one statement.
+pub async fn by_ids<E: CompanyOwned>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    ids: &[Uuid],
+) -> Result<Vec<E::Model>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(scoped::<E>(viewer)
+        .filter(E::id_column().is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The company's rows whose `parent` column is among `parents`, in one statement.
+pub async fn by_parent<E: CompanyOwned, C: ColumnTrait>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    parent: C,
+    parents: &[Uuid],
+) -> Result<Vec<E::Model>, AppError> {
+    if parents.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(scoped::<E>(viewer)
+        .filter(parent.is_in(parents.iter().copied()))
+        .all(db)
+        .await?)
 }

@@ -11,7 +11,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use uuid::Uuid;
 
 pub const SECRET: &str = "test-secret-not-for-production";
@@ -212,20 +213,34 @@ pub struct TestApp {
     pub db: TestDb,
     pub client: reqwest::Client,
     keys: TokenKeys,
+    statements: Arc<AtomicUsize>,
 }
 
 impl TestApp {
     pub async fn serve(db: TestDb) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(db.conn.clone(), TokenKeys::hs256(SECRET.as_bytes()), None);
+        // The server's connection counts every statement it runs (SeaORM's metric hook).
+        let statements = Arc::new(AtomicUsize::new(0));
+        let mut conn = db.conn.clone();
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        let state = AppState::new(conn, TokenKeys::hs256(SECRET.as_bytes()), None);
         tokio::spawn(async move { axum::serve(listener, app(state)).await });
         TestApp {
             addr,
             db,
             client: reqwest::Client::new(),
             keys: TokenKeys::hs256(SECRET.as_bytes()),
+            statements,
         }
+    }
+
+    /// How many SQL statements the server has run so far.
+    pub fn statements(&self) -> usize {
+        self.statements.load(Ordering::SeqCst)
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

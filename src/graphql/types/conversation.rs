@@ -1,18 +1,72 @@
-//! `Conversation`: a thread between a contact and the company.
+//! `Conversation`: a thread between a contact and the company, with its relations.
 
 use super::enums::{Channel, ConversationStatus, Priority, Responder, Source};
-use async_graphql::{ID, Object};
+use super::{Agent, Call, Contact, CountSource, Inbox, ListTotal, Message, load, load_required};
+use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
+use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
+use crate::graphql::pagination::{PageArgs, PageRequest, connection};
+use crate::services::conversations::{self, Parent};
+use crate::services::page::{Keyset, Page};
+use crate::services::{calls, messages};
+use async_graphql::connection::Connection;
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::conversation::Model;
+use entity::{agent, contact, inbox};
+use uuid::Uuid;
 
 /// A conversation thread between a contact and the company, through one inbox.
+#[derive(Clone)]
 pub struct Conversation(pub Model);
+
+pub type ConversationConnection = Connection<String, Conversation, ListTotal>;
+pub type MessageConnection = Connection<String, Message, ListTotal>;
+pub type CallConnection = Connection<String, Call, ListTotal>;
+
+/// A page of conversations of a contact or an inbox, batched across parents.
+pub async fn nested_conversations(
+    ctx: &Context<'_>,
+    parent: Parent,
+    id: Uuid,
+    filter: Option<ConversationFilter>,
+    order_by: Option<ConversationOrder>,
+    args: PageArgs,
+) -> async_graphql::Result<ConversationConnection> {
+    let filter = filter
+        .map(|f| f.to_service("filter"))
+        .transpose()?
+        .unwrap_or_default();
+    let order = conversations::Order::from(order_by);
+    let ordering = order.name();
+    let window = PageRequest::parse(&ordering, &args)?;
+    let key = ConversationsOf {
+        parent,
+        id,
+        filter: filter.clone(),
+        order,
+        window,
+    };
+    let page = loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty);
+    let total = ListTotal(CountSource::Nested(CountOf::Conversations {
+        parent,
+        id,
+        filter: Box::new(filter),
+    }));
+    Ok(connection(
+        page,
+        &ordering,
+        &order.sort(),
+        |m| m.id,
+        Conversation,
+        total,
+    ))
+}
 
 #[Object]
 impl Conversation {
     /// The conversation's id (a uuid, unique across all types).
-    async fn id(&self) -> ID {
-        ID(self.0.id.to_string())
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id)
     }
     /// The subject line; null when none was given.
     async fn subject(&self) -> Option<&str> {
@@ -34,17 +88,25 @@ impl Conversation {
     async fn source(&self) -> Option<Source> {
         self.0.source.map(Into::into)
     }
-    /// Whether an AI or a human responded; null when nobody has yet.
-    async fn responded_by(&self) -> Option<Responder> {
-        self.0.responded_by.map(Into::into)
-    }
     /// True for test conversations made by a simulation.
     async fn is_simulation(&self) -> bool {
         self.0.is_simulation
     }
+    /// Whether an AI or a human responded; null when nobody has yet.
+    async fn responded_by(&self) -> Option<Responder> {
+        self.0.responded_by.map(Into::into)
+    }
     /// True while the contact has the chat window open.
     async fn is_chat_opened(&self) -> bool {
         self.0.is_chat_opened
+    }
+    /// The marketing campaign it belongs to; null when none.
+    async fn campaign_id(&self) -> Option<ID> {
+        self.0.campaign_id.map(super::id)
+    }
+    /// The listing (product, property) it is about; null when none.
+    async fn listing_id(&self) -> Option<ID> {
+        self.0.listing_id.map(super::id)
     }
     /// When the conversation started; null when unknown.
     async fn started_at(&self) -> Option<DateTime<Utc>> {
@@ -62,4 +124,136 @@ impl Conversation {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+    /// The contact on the other side; null when unknown.
+    async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let Some(id) = self.0.contact_id else {
+            return Ok(None);
+        };
+        Ok(load::<contact::Entity>(ctx, id).await?.map(Contact))
+    }
+    /// The inbox the conversation came through.
+    async fn inbox(&self, ctx: &Context<'_>) -> async_graphql::Result<Inbox> {
+        Ok(Inbox(
+            load_required::<inbox::Entity>(ctx, self.0.inbox_id).await?,
+        ))
+    }
+    /// The AI agent handling it; null when none.
+    async fn agent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        agent_of(ctx, self.0.agent_id).await
+    }
+    /// The agent it is assigned to; null when unassigned.
+    async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        agent_of(ctx, self.0.assignee_id).await
+    }
+    /// The agent who last saw it; null when nobody has.
+    async fn seen_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        agent_of(ctx, self.0.seen_by_id).await
+    }
+    /// The newest message (by sentAt); null when there are none.
+    async fn last_message(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Message>> {
+        let key = MessagesOf {
+            conversation: self.0.id,
+            order: messages::Order::default(),
+            window: Keyset::first(1),
+        };
+        let page = loader(ctx).load_one(key).await?;
+        Ok(page.and_then(|p| p.items.into_iter().next()).map(Message))
+    }
+    /// The conversation's messages, newest first unless `orderBy` says otherwise.
+    async fn messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return messages after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return messages before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; null means SENT_AT DESC.")] order_by: Option<MessageOrder>,
+    ) -> async_graphql::Result<MessageConnection> {
+        let order = messages::Order::from(order_by);
+        let ordering = order.name();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(&ordering, &args)?;
+        let key = MessagesOf {
+            conversation: self.0.id,
+            order,
+            window,
+        };
+        let page = loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty);
+        let total = ListTotal(CountSource::Nested(CountOf::Messages(self.0.id)));
+        Ok(connection(
+            page,
+            &ordering,
+            &order.sort(),
+            |m| m.id,
+            Message,
+            total,
+        ))
+    }
+    /// The calls behind the conversation, latest start first unless `orderBy` says otherwise.
+    async fn calls(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return calls after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return calls before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Sort order; null means STARTED_AT DESC.")] order_by: Option<CallOrder>,
+    ) -> async_graphql::Result<CallConnection> {
+        let order = calls::Order::from(order_by);
+        let ordering = order.name();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(&ordering, &args)?;
+        let key = CallsOf {
+            conversation: self.0.id,
+            order,
+            window,
+        };
+        let page = loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty);
+        let total = ListTotal(CountSource::Nested(CountOf::Calls(self.0.id)));
+        Ok(connection(
+            page,
+            &ordering,
+            &order.sort(),
+            |m| m.id,
+            Call,
+            total,
+        ))
+    }
+    /// The latest call (by start; calls never started come last); null when there are none.
+    async fn call(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Call>> {
+        let key = CallsOf {
+            conversation: self.0.id,
+            order: calls::Order::default(),
+            window: Keyset::first(1),
+        };
+        let page = loader(ctx).load_one(key).await?;
+        Ok(page.and_then(|p| p.items.into_iter().next()).map(Call))
+    }
+    /// Ids of the tasks linked to the conversation, ascending.
+    async fn task_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
+        let ids = loader(ctx).load_one(LinksOf::Tasks(self.0.id)).await?;
+        Ok(ids.unwrap_or_default().into_iter().map(super::id).collect())
+    }
+    /// Ids of the sessions linked to the conversation, ascending.
+    async fn session_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
+        let ids = loader(ctx).load_one(LinksOf::Sessions(self.0.id)).await?;
+        Ok(ids.unwrap_or_default().into_iter().map(super::id).collect())
+    }
+}
+
+async fn agent_of(ctx: &Context<'_>, id: Option<Uuid>) -> async_graphql::Result<Option<Agent>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(load::<agent::Entity>(ctx, id).await?.map(Agent))
 }

@@ -1,6 +1,51 @@
-//! GraphQL object types, one per file, each wrapping an entity model.
+//! GraphQL object types, one per file, each wrapping an entity model, plus the `Node`
+//! interface and the `totalCount` shared by every connection.
 
+pub mod agent;
+pub mod call;
+pub mod contact;
 pub mod conversation;
 pub mod enums;
+pub mod inbox;
+pub mod message;
+pub mod node;
+pub mod total;
 
+pub use agent::Agent;
+pub use call::Call;
+pub use contact::Contact;
 pub use conversation::Conversation;
+pub use inbox::Inbox;
+pub use message::Message;
+pub use node::Node;
+pub use total::{CountSource, ListTotal};
+
+use super::loaders::{ById, loader};
+use crate::services::tenancy::CompanyOwned;
+use async_graphql::{Context, ID};
+use uuid::Uuid;
+
+/// A uuid as a GraphQL id.
+pub fn id(uuid: Uuid) -> ID {
+    ID(uuid.to_string())
+}
+
+/// One of the company's rows by id, through the request's loader.
+pub async fn load<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>>
+where
+    E: CompanyOwned + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    Ok(loader(ctx).load_one(ById::<E>::new(id)).await?)
+}
+
+/// Like `load`, for a relation the schema promises is there.
+pub async fn load_required<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<E::Model>
+where
+    E: CompanyOwned + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    load::<E>(ctx, id).await?.ok_or_else(|| {
+        crate::error::AppError::Internal(anyhow::anyhow!("dangling reference to {id}")).into()
+    })
+}

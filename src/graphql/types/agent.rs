@@ -1,0 +1,38 @@
+//! `Agent`: a person or AI that answers conversations.
+
+use super::enums::AgentKind;
+use async_graphql::{ID, Object};
+use chrono::{DateTime, Utc};
+use entity::agent::Model;
+
+/// A person or an AI agent who answers, is assigned to, or has seen conversations.
+#[derive(Clone)]
+pub struct Agent(pub Model);
+
+#[Object]
+impl Agent {
+    /// The agent's id.
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id)
+    }
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Email address; null for AI agents and when unknown.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Person or AI.
+    async fn kind(&self) -> AgentKind {
+        self.0.kind.into()
+    }
+    /// When the agent was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the agent last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,65 @@
+//! `Call`: a phone call behind a conversation.
+
+use super::enums::{CallStatus, Direction, Responder};
+use super::{Conversation, load_required};
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::call::Model;
+
+/// A phone call behind a conversation.
+#[derive(Clone)]
+pub struct Call(pub Model);
+
+#[Object]
+impl Call {
+    /// The call's id.
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id)
+    }
+    /// Inbound (the contact called) or outbound.
+    async fn direction(&self) -> Direction {
+        self.0.direction.into()
+    }
+    /// Where the call stands.
+    async fn status(&self) -> CallStatus {
+        self.0.status.into()
+    }
+    /// Talk time in seconds; null when unknown.
+    async fn duration_seconds(&self) -> Option<i32> {
+        self.0.duration_seconds
+    }
+    /// Where the recording can be fetched; null when there is none.
+    async fn recording_url(&self) -> Option<&str> {
+        self.0.recording_url.as_deref()
+    }
+    /// Whether an AI or a person took the call; null when nobody did.
+    async fn handled_by(&self) -> Option<Responder> {
+        self.0.handled_by.map(Into::into)
+    }
+    /// A summary of what was said; null when none was made.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+    /// The campaign the call belongs to; null when none.
+    async fn campaign_id(&self) -> Option<ID> {
+        self.0.campaign_id.map(super::id)
+    }
+    /// When the call started; null when it never did.
+    async fn started_at(&self) -> Option<DateTime<Utc>> {
+        self.0.started_at
+    }
+    /// When the call was recorded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the call last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The conversation the call belongs to.
+    async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
+        let row =
+            load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
+        Ok(Conversation(row))
+    }
+}

@@ -1,0 +1,80 @@
+//! `Contact`: a customer who writes or calls in.
+
+use super::conversation::{ConversationConnection, nested_conversations};
+use crate::graphql::inputs::{ConversationFilter, ConversationOrder};
+use crate::graphql::pagination::PageArgs;
+use crate::services::conversations::Parent;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+use entity::contact::Model;
+
+/// A customer who writes or calls in.
+#[derive(Clone)]
+pub struct Contact(pub Model);
+
+#[Object]
+impl Contact {
+    /// The contact's id.
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id)
+    }
+    /// First name; null when unknown.
+    async fn name(&self) -> Option<&str> {
+        self.0.name.as_deref()
+    }
+    /// Surname; null when unknown.
+    async fn surname(&self) -> Option<&str> {
+        self.0.surname.as_deref()
+    }
+    /// Name and surname joined by a space, either alone when the other is missing; null
+    /// when both are.
+    async fn full_name(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.0.name.as_deref(), self.0.surname.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+    /// Phone number as entered; null when unknown.
+    async fn phone_number(&self) -> Option<&str> {
+        self.0.phone_number.as_deref()
+    }
+    /// Email address; null when unknown.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// When the contact was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When the contact last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The contact's conversations, filtered and ordered like the root `conversations`.
+    #[allow(clippy::too_many_arguments)]
+    async fn conversations(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which of the contact's conversations to list.")] filter: Option<
+            ConversationFilter,
+        >,
+        #[graphql(desc = "Sort order; null means UPDATED_AT DESC.")] order_by: Option<
+            ConversationOrder,
+        >,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return conversations after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return conversations before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<ConversationConnection> {
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        nested_conversations(ctx, Parent::Contact, self.0.id, filter, order_by, args).await
+    }
+}

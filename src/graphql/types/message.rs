@@ -1,0 +1,64 @@
+//! `Message`: one message of a conversation.
+
+use super::enums::{Channel, Direction};
+use super::{Contact, Conversation, load, load_required};
+use async_graphql::{Context, ID, Json, Object};
+use chrono::{DateTime, Utc};
+use entity::message::Model;
+
+/// One message of a conversation, in either direction.
+#[derive(Clone)]
+pub struct Message(pub Model);
+
+#[Object]
+impl Message {
+    /// The message's id.
+    pub async fn id(&self) -> ID {
+        super::id(self.0.id)
+    }
+    /// Inbound (from the contact) or outbound (from the company).
+    async fn direction(&self) -> Direction {
+        self.0.direction.into()
+    }
+    /// The text of the message.
+    async fn content(&self) -> &str {
+        &self.0.content
+    }
+    /// The channel it went through; null when it is the conversation's own.
+    async fn channel(&self) -> Option<Channel> {
+        self.0.channel.map(Into::into)
+    }
+    /// Free-form data the sending system attached; null when none.
+    async fn metadata(&self) -> Option<Json<serde_json::Value>> {
+        self.0.metadata.clone().map(Json)
+    }
+    /// When it was sent.
+    async fn sent_at(&self) -> DateTime<Utc> {
+        self.0.sent_at
+    }
+    /// When it was recorded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+    /// The conversation the message belongs to.
+    async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
+        let row =
+            load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
+        Ok(Conversation(row))
+    }
+    /// The contact of the message's conversation; null when the conversation has none.
+    async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        let conversation =
+            load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
+        let Some(contact_id) = conversation.contact_id else {
+            return Ok(None);
+        };
+        Ok(load::<entity::contact::Entity>(ctx, contact_id)
+            .await?
+            .map(Contact))
+    }
+}

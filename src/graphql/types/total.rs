@@ -1,0 +1,36 @@
+//! `totalCount` of a connection: counted only when selected, batched for nested lists.
+
+use crate::graphql::loaders::{CountOf, loader};
+use crate::graphql::{db, viewer};
+use crate::services::{calls, contacts, conversations, directory};
+use async_graphql::{Context, Object};
+use entity::AgentKind;
+
+/// What a connection's total counts.
+pub enum CountSource {
+    Conversations(Box<conversations::Filter>),
+    Contacts(contacts::Filter),
+    Calls(calls::Filter),
+    Inboxes,
+    Agents(Option<AgentKind>),
+    Nested(CountOf),
+}
+
+/// The fields a connection has beside its edges.
+pub struct ListTotal(pub CountSource);
+
+#[Object]
+impl ListTotal {
+    /// How many items the whole list holds, across all pages (with the same filter).
+    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        let (db, viewer) = (db(ctx), viewer(ctx)?);
+        Ok(match &self.0 {
+            CountSource::Conversations(f) => conversations::count(db, viewer, f).await?,
+            CountSource::Contacts(f) => contacts::count(db, viewer, f).await?,
+            CountSource::Calls(f) => calls::count(db, viewer, f).await?,
+            CountSource::Inboxes => directory::count_inboxes(db, viewer).await?,
+            CountSource::Agents(kind) => directory::count_agents(db, viewer, *kind).await?,
+            CountSource::Nested(key) => loader(ctx).load_one(key.clone()).await?.unwrap_or(0),
+        })
+    }
+}
