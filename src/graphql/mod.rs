@@ -1,6 +1,7 @@
 //! The GraphQL schema: roots, types, guards and pagination. Resolvers stay thin: they read
 //! the request's `Viewer` and database from the context and call one service.
 
+pub mod connection;
 pub mod guards;
 pub mod inputs;
 pub mod loaders;

@@ -1,10 +1,10 @@
 //! Connection arguments and cursors. `PageRequest::parse` holds the rules once (default 20,
 //! at most 100, `first` xor `last`, cursors checked against their ordering) before any SQL.
 
+use super::connection::{Connection, Edge, PageInfo};
+use super::types::ListTotal;
 use crate::error::AppError;
 use crate::services::page::{Keyset, Page, Position, Sort, SortValue};
-use async_graphql::connection::{Connection, Edge};
-use async_graphql::{ObjectType, OutputType};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::DateTime;
@@ -107,22 +107,30 @@ impl PageRequest {
 }
 
 /// A Relay connection from a page: each edge's cursor is its row's position.
-pub fn connection<M, N, F>(
+pub fn connection<M, N>(
     page: Page<M>,
     ordering: &str,
     sort: &Sort<M>,
     id_of: fn(&M) -> Uuid,
     wrap: fn(M) -> N,
-    fields: F,
-) -> Connection<String, N, F>
-where
-    N: OutputType,
-    F: ObjectType,
-{
-    let mut conn = Connection::with_additional_fields(page.has_previous, page.has_next, fields);
-    conn.edges.extend(page.items.into_iter().map(|row| {
-        let cursor = encode_cursor(ordering, &sort.position(&row, id_of(&row)));
-        Edge::new(cursor, wrap(row))
-    }));
-    conn
+    total: ListTotal,
+) -> Connection<N> {
+    let edges: Vec<Edge<N>> = page
+        .items
+        .into_iter()
+        .map(|row| Edge {
+            cursor: encode_cursor(ordering, &sort.position(&row, id_of(&row))),
+            node: wrap(row),
+        })
+        .collect();
+    Connection {
+        page_info: PageInfo {
+            has_next_page: page.has_next,
+            has_previous_page: page.has_previous,
+            start_cursor: edges.first().map(|e| e.cursor.clone()),
+            end_cursor: edges.last().map(|e| e.cursor.clone()),
+        },
+        edges,
+        total,
+    }
 }

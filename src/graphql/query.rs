@@ -1,6 +1,7 @@
 //! Root query fields. Each is guarded by `read:conversations`, parses its arguments into
 //! plain data (errors are BAD_USER_INPUT before any SQL) and calls one service or loader.
 
+use super::connection::Connection;
 use super::inputs::{
     CallFilter, CallOrder, ContactFilter, ContactOrder, ConversationFilter, ConversationOrder,
 };
@@ -15,7 +16,6 @@ use super::{db, viewer};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::services::{calls, contacts, conversations, directory};
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, MergedObject, Object};
 use entity::{agent, call, contact, conversation, inbox, message};
 use std::collections::HashMap;
@@ -24,15 +24,16 @@ use uuid::Uuid;
 /// Most ids `nodes` takes at once.
 pub const MAX_NODES: usize = 100;
 
+/// The root of every read.
 #[derive(MergedObject, Default)]
 pub struct Query(ReadQuery);
 
 #[derive(Default)]
 pub struct ReadQuery;
 
-pub type ContactConnection = Connection<String, Contact, ListTotal>;
-pub type InboxConnection = Connection<String, Inbox, ListTotal>;
-pub type AgentConnection = Connection<String, Agent, ListTotal>;
+pub type ContactConnection = Connection<Contact>;
+pub type InboxConnection = Connection<Inbox>;
+pub type AgentConnection = Connection<Agent>;
 
 /// An id argument of a lookup: malformed ids find nothing, like unknown ones.
 fn lookup_id(id: &ID) -> Option<Uuid> {

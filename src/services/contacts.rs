@@ -1,6 +1,6 @@
 //! Contacts: the filtered, ordered list.
 
-use super::filters::{contains_ci, never, phone_contains};
+use super::filters::{complement, contains_ci, never, phone_contains};
 use super::page::{self, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
@@ -50,7 +50,7 @@ impl Filter {
             });
         }
         if let Some(not) = &self.not {
-            c = c.add(not.condition().not());
+            c = c.add(complement(not.condition()));
         }
         c
     }

@@ -1,7 +1,7 @@
 //! Conversations: the filter of every replaced API, the orderings, lookups and pages,
 //! always within the viewer's company.
 
-use super::filters::{TimeRange, equals_ci, never, phone_contains};
+use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
 use super::page::{self, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
@@ -158,7 +158,7 @@ impl Filter {
             });
         }
         if let Some(not) = &self.not {
-            c = c.add(not.condition(company).not());
+            c = c.add(complement(not.condition(company)));
         }
         c
     }

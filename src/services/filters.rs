@@ -73,3 +73,10 @@ pub fn phone_contains(col: Expr, digits: &str) -> SimpleExpr {
 pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
+
+/// Rows where `condition` does not hold, including rows where it is unknown because a
+/// column is null: `NOT` alone would drop those (`NOT (source = 'WIDGET')` is not true for
+/// a null source), while a client asking for "not X" means every row X does not match.
+pub fn complement(condition: sea_orm::Condition) -> SimpleExpr {
+    Expr::from(condition).is_not(Expr::Constant(true.into()))
+}

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod read_fixtures;
 
 use conversations_graph::auth::TokenKeys;
 use conversations_graph::{AppState, app, db};

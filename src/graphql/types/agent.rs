@@ -9,6 +9,7 @@ use entity::agent::Model;
 #[derive(Clone)]
 pub struct Agent(pub Model);
 
+/// A person or an AI agent who answers, is assigned to, or has seen conversations.
 #[Object]
 impl Agent {
     /// The agent's id.

@@ -10,6 +10,7 @@ use entity::call::Model;
 #[derive(Clone)]
 pub struct Call(pub Model);
 
+/// A phone call behind a conversation.
 #[Object]
 impl Call {
     /// The call's id.

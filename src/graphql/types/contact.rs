@@ -12,6 +12,7 @@ use entity::contact::Model;
 #[derive(Clone)]
 pub struct Contact(pub Model);
 
+/// A customer who writes or calls in.
 #[Object]
 impl Contact {
     /// The contact's id.

@@ -2,13 +2,13 @@
 
 use super::enums::{Channel, ConversationStatus, Priority, Responder, Source};
 use super::{Agent, Call, Contact, CountSource, Inbox, ListTotal, Message, load, load_required};
+use crate::graphql::connection::Connection;
 use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
 use crate::graphql::pagination::{PageArgs, PageRequest, connection};
 use crate::services::conversations::{self, Parent};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
-use async_graphql::connection::Connection;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::conversation::Model;
@@ -19,9 +19,9 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct Conversation(pub Model);
 
-pub type ConversationConnection = Connection<String, Conversation, ListTotal>;
-pub type MessageConnection = Connection<String, Message, ListTotal>;
-pub type CallConnection = Connection<String, Call, ListTotal>;
+pub type ConversationConnection = Connection<Conversation>;
+pub type MessageConnection = Connection<Message>;
+pub type CallConnection = Connection<Call>;
 
 /// A page of conversations of a contact or an inbox, batched across parents.
 pub async fn nested_conversations(
@@ -62,6 +62,7 @@ pub async fn nested_conversations(
     ))
 }
 
+/// A conversation thread between a contact and the company, through one inbox.
 #[Object]
 impl Conversation {
     /// The conversation's id (a uuid, unique across all types).

@@ -13,6 +13,7 @@ use entity::inbox::Model;
 #[derive(Clone)]
 pub struct Inbox(pub Model);
 
+/// A phone number, email address or widget through which contacts reach the company.
 #[Object]
 impl Inbox {
     /// The inbox's id.

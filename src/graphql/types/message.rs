@@ -10,6 +10,7 @@ use entity::message::Model;
 #[derive(Clone)]
 pub struct Message(pub Model);
 
+/// One message of a conversation, in either direction.
 #[Object]
 impl Message {
     /// The message's id.

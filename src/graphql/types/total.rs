@@ -3,7 +3,7 @@
 use crate::graphql::loaders::{CountOf, loader};
 use crate::graphql::{db, viewer};
 use crate::services::{calls, contacts, conversations, directory};
-use async_graphql::{Context, Object};
+use async_graphql::Context;
 use entity::AgentKind;
 
 /// What a connection's total counts.
@@ -16,13 +16,12 @@ pub enum CountSource {
     Nested(CountOf),
 }
 
-/// The fields a connection has beside its edges.
+/// What a connection's `totalCount` counts.
 pub struct ListTotal(pub CountSource);
 
-#[Object]
 impl ListTotal {
-    /// How many items the whole list holds, across all pages (with the same filter).
-    async fn total_count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+    /// Counts, in one statement (batched with sibling lists for nested ones).
+    pub async fn count(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         Ok(match &self.0 {
             CountSource::Conversations(f) => conversations::count(db, viewer, f).await?,
