@@ -265,26 +265,120 @@ pub const AGENTS: &[(&str, &str, Option<&str>, AgentKind, u32)] = &[
 
 /// (label, name, channel, phone, email, day of creation in January; updated the same day
 /// in February)
+pub type InboxRow = (
+    &'static str,
+    &'static str,
+    Ch,
+    Option<&'static str>,
+    Option<&'static str>,
+    u32,
+);
+
 #[rustfmt::skip]
-pub const INBOXES: &[(&str, &str, Ch, Option<&str>, Option<&str>, u32)] = &[
-    ("IB1", "Support Email",  Ch::Email,    None,                    Some("support@alpha.example"), 11),
-    ("IB2", "Sales WhatsApp", Ch::Whatsapp, Some("+1 555 010 9999"), None,                          12),
-    ("IB3", "Phone Line",     Ch::Phone,    Some("+1 555 010 8888"), None,                          13),
-    ("IB4", "Website Chat",   Ch::Chat,     None,                    None,                          14),
-    ("IB5", "Support Email",  Ch::Email,    None,                    Some("help@alpha.example"),    15),
-    ("BI1", "Support Email",  Ch::Email,    None,                    Some("support@beta.example"),  11),
+pub const INBOXES: &[InboxRow] = &[
+    (
+        "IB1",
+        "Support Email",
+        Ch::Email,
+        None,
+        Some("support@alpha.example"),
+        11,
+    ),
+    (
+        "IB2",
+        "Sales WhatsApp",
+        Ch::Whatsapp,
+        Some("+1 555 010 9999"),
+        None,
+        12,
+    ),
+    (
+        "IB3",
+        "Phone Line",
+        Ch::Phone,
+        Some("+1 555 010 8888"),
+        None,
+        13,
+    ),
+    ("IB4", "Website Chat", Ch::Chat, None, None, 14),
+    (
+        "IB5",
+        "Support Email",
+        Ch::Email,
+        None,
+        Some("help@alpha.example"),
+        15,
+    ),
+    (
+        "BI1",
+        "Support Email",
+        Ch::Email,
+        None,
+        Some("support@beta.example"),
+        11,
+    ),
 ];
 
 /// (label, name, surname, phone, email, created, updated) — hours from T0.
+pub type ContactRow = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    i64,
+    i64,
+);
+
 #[rustfmt::skip]
-pub const CONTACTS: &[(&str, Option<&str>, Option<&str>, Option<&str>, Option<&str>, i64, i64)] = &[
-    ("CT1", Some("Alice"), Some("Smith"), Some("+1 (555) 010-2000"), Some("Alice.Smith@Example.com"), -96,  5),
-    ("CT2", Some("Bob"),   None,          Some("555.010.2000"),      Some("bob@example.com"),         -144, 1),
-    ("CT3", None,          Some("Jones"), Some("+44 20 7946 0958"),  Some("J.Jones@example.co.uk"),   -48,  4),
-    ("CT4", None,          None,          None,                      Some("anon@example.com"),        -120, 2),
-    ("CT5", Some("Malik"), Some("Brown"), Some("+1 555 777 1234"),   Some("MALIK@Example.COM"),       -72,  3),
-    ("CT6", Some("Bob"),   Some("Stone"), None,                      None,                            -72,  1),
-    ("BC1", Some("Alice"), Some("Smith"), Some("+1 (555) 010-2000"), Some("alice.smith@example.com"), -96,  5),
+pub const CONTACTS: &[ContactRow] = &[
+    (
+        "CT1",
+        Some("Alice"),
+        Some("Smith"),
+        Some("+1 (555) 010-2000"),
+        Some("Alice.Smith@Example.com"),
+        -96,
+        5,
+    ),
+    (
+        "CT2",
+        Some("Bob"),
+        None,
+        Some("555.010.2000"),
+        Some("bob@example.com"),
+        -144,
+        1,
+    ),
+    (
+        "CT3",
+        None,
+        Some("Jones"),
+        Some("+44 20 7946 0958"),
+        Some("J.Jones@example.co.uk"),
+        -48,
+        4,
+    ),
+    ("CT4", None, None, None, Some("anon@example.com"), -120, 2),
+    (
+        "CT5",
+        Some("Malik"),
+        Some("Brown"),
+        Some("+1 555 777 1234"),
+        Some("MALIK@Example.COM"),
+        -72,
+        3,
+    ),
+    ("CT6", Some("Bob"), Some("Stone"), None, None, -72, 1),
+    (
+        "BC1",
+        Some("Alice"),
+        Some("Smith"),
+        Some("+1 (555) 010-2000"),
+        Some("alice.smith@example.com"),
+        -96,
+        5,
+    ),
 ];
 
 /// One conversation row; labels name other rows, times are hours from T0.
@@ -391,24 +485,124 @@ pub const SESSION_LINKS: &[(&str, &str)] = &[
 ];
 
 /// (label, conversation, direction, content, channel, sentAt in hours from T0)
+pub type MessageRow = (
+    &'static str,
+    &'static str,
+    Dir,
+    &'static str,
+    Option<Ch>,
+    i64,
+);
+
 #[rustfmt::skip]
-pub const MESSAGES: &[(&str, &str, Dir, &str, Option<Ch>, i64)] = &[
-    ("M01", "C01", Dir::Inbound,  "I would like a refund",           Some(Ch::Email),    3),
-    ("M02", "C01", Dir::Outbound, "We are looking into it",          Some(Ch::Email),    4),
-    ("M03", "C01", Dir::Inbound,  "Thanks!",                         Some(Ch::Email),    18),
-    ("M04", "C02", Dir::Inbound,  "Hi, is the flat available?",      Some(Ch::Whatsapp), 2),
-    ("M05", "C02", Dir::Outbound, "Yes, it is.",                     Some(Ch::Whatsapp), 14),
-    ("M06", "C02", Dir::Inbound,  "Great",                           Some(Ch::Whatsapp), 14),
-    ("M07", "C04", Dir::Inbound,  "How much is the premium plan?",   Some(Ch::Chat),     11),
-    ("M08", "C05", Dir::Inbound,  "Refund please",                   None,               4),
-    ("M09", "C06", Dir::Inbound,  "Can I reschedule?",               Some(Ch::Sms),      6),
-    ("M10", "C06", Dir::Outbound, "Sure, when suits you?",           Some(Ch::Sms),      24),
-    ("M11", "C07", Dir::Inbound,  "I'd like a viewing",              Some(Ch::Whatsapp), 10),
-    ("M12", "C09", Dir::Inbound,  "This is unacceptable",            Some(Ch::Email),    29),
-    ("M13", "C11", Dir::Outbound, "Call transcript: viewing booked", Some(Ch::Phone),    21),
-    ("M14", "C12", Dir::Outbound, "Just following up",               Some(Ch::Email),    19),
-    ("M15", "C08", Dir::Inbound,  "Voicemail: please call back",     Some(Ch::Phone),    8),
-    ("BM1", "BX1", Dir::Inbound,  "Hello from Beta",                 Some(Ch::Email),    99),
+pub const MESSAGES: &[MessageRow] = &[
+    (
+        "M01",
+        "C01",
+        Dir::Inbound,
+        "I would like a refund",
+        Some(Ch::Email),
+        3,
+    ),
+    (
+        "M02",
+        "C01",
+        Dir::Outbound,
+        "We are looking into it",
+        Some(Ch::Email),
+        4,
+    ),
+    ("M03", "C01", Dir::Inbound, "Thanks!", Some(Ch::Email), 18),
+    (
+        "M04",
+        "C02",
+        Dir::Inbound,
+        "Hi, is the flat available?",
+        Some(Ch::Whatsapp),
+        2,
+    ),
+    (
+        "M05",
+        "C02",
+        Dir::Outbound,
+        "Yes, it is.",
+        Some(Ch::Whatsapp),
+        14,
+    ),
+    ("M06", "C02", Dir::Inbound, "Great", Some(Ch::Whatsapp), 14),
+    (
+        "M07",
+        "C04",
+        Dir::Inbound,
+        "How much is the premium plan?",
+        Some(Ch::Chat),
+        11,
+    ),
+    ("M08", "C05", Dir::Inbound, "Refund please", None, 4),
+    (
+        "M09",
+        "C06",
+        Dir::Inbound,
+        "Can I reschedule?",
+        Some(Ch::Sms),
+        6,
+    ),
+    (
+        "M10",
+        "C06",
+        Dir::Outbound,
+        "Sure, when suits you?",
+        Some(Ch::Sms),
+        24,
+    ),
+    (
+        "M11",
+        "C07",
+        Dir::Inbound,
+        "I'd like a viewing",
+        Some(Ch::Whatsapp),
+        10,
+    ),
+    (
+        "M12",
+        "C09",
+        Dir::Inbound,
+        "This is unacceptable",
+        Some(Ch::Email),
+        29,
+    ),
+    (
+        "M13",
+        "C11",
+        Dir::Outbound,
+        "Call transcript: viewing booked",
+        Some(Ch::Phone),
+        21,
+    ),
+    (
+        "M14",
+        "C12",
+        Dir::Outbound,
+        "Just following up",
+        Some(Ch::Email),
+        19,
+    ),
+    (
+        "M15",
+        "C08",
+        Dir::Inbound,
+        "Voicemail: please call back",
+        Some(Ch::Phone),
+        8,
+    ),
+    (
+        "BM1",
+        "BX1",
+        Dir::Inbound,
+        "Hello from Beta",
+        Some(Ch::Email),
+        99,
+    ),
 ];
 
 /// The metadata of M07, the one message that has some.
