@@ -5,20 +5,26 @@ pub mod connection;
 pub mod guards;
 pub mod inputs;
 pub mod loaders;
+pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod types;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
 use sea_orm::DatabaseConnection;
 
-pub type AppSchema = Schema<query::Query, EmptyMutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// The schema without data attached: what `schema` prints and what the server serves.
-pub fn builder() -> SchemaBuilder<query::Query, EmptyMutation, EmptySubscription> {
-    Schema::build(query::Query::default(), EmptyMutation, EmptySubscription).enable_federation()
+pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+    Schema::build(
+        query::Query::default(),
+        mutation::Mutation::default(),
+        EmptySubscription,
+    )
+    .enable_federation()
 }
 
 /// The schema the server runs, reading through `db`.

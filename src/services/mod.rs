@@ -10,6 +10,9 @@ pub mod messages;
 pub mod page;
 pub mod seed;
 pub mod tenancy;
+pub mod validate;
+pub mod write;
+pub mod writes;
 
 /// The current time at the precision both databases store (microseconds), so a value
 /// written and read back compares equal.

@@ -3,9 +3,11 @@
 
 mod filters;
 mod orders;
+mod writes;
 
 pub use filters::*;
 pub use orders::*;
+pub use writes::*;
 
 use crate::error::AppError;
 use async_graphql::ID;

@@ -9,6 +9,7 @@ pub mod enums;
 pub mod inbox;
 pub mod message;
 pub mod node;
+pub mod payloads;
 pub mod total;
 
 pub use agent::Agent;

@@ -1,0 +1,101 @@
+//! Plumbing shared by every write: a transaction (serialised per process on SQLite, whose
+//! single writer would otherwise refuse concurrent upgrades from read to write), the
+//! audit trail, and existence checks that report NOT_FOUND at an input path.
+
+use super::tenancy::{CompanyOwned, scoped};
+use super::validate::UserError;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use entity::audit_log;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, IntoActiveModel, QueryFilter, TransactionTrait,
+};
+use std::ops::Deref;
+use tokio::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+
+static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
+
+/// A write transaction. Dropping it without `commit` rolls everything back.
+pub struct WriteTx {
+    txn: DatabaseTransaction,
+    _writer: Option<MutexGuard<'static, ()>>,
+}
+
+impl Deref for WriteTx {
+    type Target = DatabaseTransaction;
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+impl WriteTx {
+    pub async fn begin(db: &DatabaseConnection) -> Result<WriteTx, AppError> {
+        let writer = match db.get_database_backend() {
+            DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+            _ => None,
+        };
+        Ok(WriteTx {
+            txn: db.begin().await?,
+            _writer: writer,
+        })
+    }
+
+    pub async fn commit(self) -> Result<(), AppError> {
+        Ok(self.txn.commit().await?)
+    }
+}
+
+/// Records a deletion (or other action) with its actor, reason and time.
+pub async fn audit(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    action: &str,
+    entity: &str,
+    entity_id: Uuid,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let now = super::now();
+    audit_log::Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        actor: if viewer.subject.is_empty() {
+            "unknown".to_owned()
+        } else {
+            viewer.subject.clone()
+        },
+        action: action.to_owned(),
+        entity: entity.to_owned(),
+        entity_id,
+        reason: reason.map(str::to_owned),
+        at: now,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Pushes NOT_FOUND at `path` unless `id` is a row of `E` in the viewer's company.
+pub async fn must_exist<E: CompanyOwned>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Option<Uuid>,
+    path: &[&str],
+    what: &str,
+    errors: &mut Vec<UserError>,
+) -> Result<(), AppError> {
+    if let Some(id) = id {
+        let found = scoped::<E>(viewer)
+            .filter(E::id_column().eq(id))
+            .one(db)
+            .await?;
+        if found.is_none() {
+            errors.push(UserError::not_found(path, what));
+        }
+    }
+    Ok(())
+}

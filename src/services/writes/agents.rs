@@ -1,0 +1,109 @@
+//! Creating, changing and deleting agents. Deleting one leaves its conversations without
+//! that assignee, AI agent or seen-by (the foreign keys set null).
+
+use super::apply_patch;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::services::tenancy::scoped;
+use crate::services::validate::{Outcome, Patch, UserError};
+use crate::services::write::{WriteTx, audit};
+use entity::AgentKind;
+use entity::agent::{ActiveModel, Column, Entity, Model};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewAgent {
+    pub name: String,
+    pub email: Option<String>,
+    pub kind: AgentKind,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AgentPatch {
+    pub name: Patch<String>,
+    pub email: Patch<Option<String>>,
+    pub kind: Patch<AgentKind>,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewAgent,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    let now = crate::services::now();
+    let model = Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        name: new.name,
+        email: new.email,
+        kind: new.kind,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    patch: AgentPatch,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "agent")]));
+    }
+    let mut am = ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        updated_at: Set(crate::services::now()),
+        ..Default::default()
+    };
+    apply_patch!(am, patch, name, email, kind);
+    let model = Entity::update_many()
+        .set(am)
+        .filter(Column::Id.eq(id))
+        .filter(Column::CompanyId.eq(viewer.company_id))
+        .exec_with_returning(&*tx)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
+        })?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    reason: Option<String>,
+) -> Result<Outcome<Uuid>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "agent")]));
+    }
+    Entity::delete_by_id(id).exec(&*tx).await?;
+    audit(&*tx, viewer, "delete", "agent", id, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}

@@ -1,0 +1,146 @@
+//! Creating, changing and deleting calls.
+
+use super::apply_patch;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::services::tenancy::scoped;
+use crate::services::validate::{Outcome, Patch, UserError};
+use crate::services::write::{WriteTx, audit};
+use chrono::{DateTime, Utc};
+use entity::call::{ActiveModel, Column, Entity, Model};
+use entity::{CallStatus, Direction, Responder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewCall {
+    pub direction: Direction,
+    pub status: CallStatus,
+    pub duration_seconds: Option<i32>,
+    pub recording_url: Option<String>,
+    pub handled_by: Option<Responder>,
+    pub summary: Option<String>,
+    pub campaign_id: Option<Uuid>,
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CallPatch {
+    pub direction: Patch<Direction>,
+    pub status: Patch<CallStatus>,
+    pub duration_seconds: Patch<Option<i32>>,
+    pub recording_url: Patch<Option<String>>,
+    pub handled_by: Patch<Option<Responder>>,
+    pub summary: Patch<Option<String>>,
+    pub campaign_id: Patch<Option<Uuid>>,
+    pub started_at: Patch<Option<DateTime<Utc>>>,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    conversation_id: Uuid,
+    new: NewCall,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if super::conversations::find(&*tx, viewer, conversation_id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(
+            &["conversationId"],
+            "conversation",
+        )]));
+    }
+    let now = crate::services::now();
+    let model = Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        conversation_id,
+        direction: new.direction,
+        status: new.status,
+        duration_seconds: new.duration_seconds,
+        recording_url: new.recording_url,
+        handled_by: new.handled_by,
+        summary: new.summary,
+        campaign_id: new.campaign_id,
+        started_at: new.started_at,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    patch: CallPatch,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
+    }
+    let mut am = ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        updated_at: Set(crate::services::now()),
+        ..Default::default()
+    };
+    apply_patch!(
+        am,
+        patch,
+        direction,
+        status,
+        duration_seconds,
+        recording_url,
+        handled_by,
+        summary,
+        campaign_id,
+        started_at
+    );
+    let model = Entity::update_many()
+        .set(am)
+        .filter(Column::Id.eq(id))
+        .filter(Column::CompanyId.eq(viewer.company_id))
+        .exec_with_returning(&*tx)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
+        })?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    reason: Option<String>,
+) -> Result<Outcome<Uuid>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
+    }
+    Entity::delete_by_id(id).exec(&*tx).await?;
+    audit(&*tx, viewer, "delete", "call", id, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}

@@ -1,0 +1,121 @@
+//! Creating, changing and deleting contacts.
+
+use super::apply_patch;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::services::tenancy::scoped;
+use crate::services::validate::{Outcome, Patch, UserError};
+use crate::services::write::{WriteTx, audit};
+use entity::contact::{ActiveModel, Column, Entity, Model};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Default)]
+pub struct NewContact {
+    pub name: Option<String>,
+    pub surname: Option<String>,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ContactPatch {
+    pub name: Patch<Option<String>>,
+    pub surname: Patch<Option<String>>,
+    pub phone_number: Patch<Option<String>>,
+    pub email: Patch<Option<String>>,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewContact,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    let now = crate::services::now();
+    let model = Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        name: new.name,
+        surname: new.surname,
+        phone_number: new.phone_number,
+        email: new.email,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    patch: ContactPatch,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
+    }
+    let mut am = ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        updated_at: Set(crate::services::now()),
+        ..Default::default()
+    };
+    apply_patch!(am, patch, name, surname, phone_number, email);
+    let model = Entity::update_many()
+        .set(am)
+        .filter(Column::Id.eq(id))
+        .filter(Column::CompanyId.eq(viewer.company_id))
+        .exec_with_returning(&*tx)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
+        })?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    cascade: bool,
+    reason: Option<String>,
+) -> Result<Outcome<Uuid>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
+    }
+    let conversations =
+        super::inboxes::conversation_ids(&*tx, viewer, entity::conversation::Column::ContactId, id)
+            .await?;
+    if !conversations.is_empty() && !cascade {
+        return Ok(Err(vec![super::inboxes::has_conversations(
+            "contact",
+            conversations.len(),
+        )]));
+    }
+    super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
+    Entity::delete_by_id(id).exec(&*tx).await?;
+    audit(&*tx, viewer, "delete", "contact", id, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}

@@ -1,0 +1,143 @@
+//! Creating, changing and deleting inboxes.
+
+use super::apply_patch;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::services::tenancy::scoped;
+use crate::services::validate::{Outcome, Patch, UserError, UserErrorCode};
+use crate::services::write::{WriteTx, audit};
+use entity::Channel;
+use entity::inbox::{ActiveModel, Column, Entity, Model};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewInbox {
+    pub name: String,
+    pub channel: Channel,
+    pub phone_number: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InboxPatch {
+    pub name: Patch<String>,
+    pub channel: Patch<Channel>,
+    pub phone_number: Patch<Option<String>>,
+    pub email: Patch<Option<String>>,
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    new: NewInbox,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    let now = crate::services::now();
+    let model = Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        name: new.name,
+        channel: new.channel,
+        phone_number: new.phone_number,
+        email: new.email,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&*tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    patch: InboxPatch,
+) -> Result<Outcome<Model>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
+    }
+    let mut am = ActiveModel {
+        id: sea_orm::ActiveValue::Unchanged(id),
+        updated_at: Set(crate::services::now()),
+        ..Default::default()
+    };
+    apply_patch!(am, patch, name, channel, phone_number, email);
+    let model = Entity::update_many()
+        .set(am)
+        .filter(Column::Id.eq(id))
+        .filter(Column::CompanyId.eq(viewer.company_id))
+        .exec_with_returning(&*tx)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
+        })?;
+    tx.commit().await?;
+    Ok(Ok(model))
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    cascade: bool,
+    reason: Option<String>,
+) -> Result<Outcome<Uuid>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
+    }
+    let conversations =
+        conversation_ids(&*tx, viewer, entity::conversation::Column::InboxId, id).await?;
+    if !conversations.is_empty() && !cascade {
+        return Ok(Err(vec![has_conversations("inbox", conversations.len())]));
+    }
+    super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
+    Entity::delete_by_id(id).exec(&*tx).await?;
+    audit(&*tx, viewer, "delete", "inbox", id, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Ids of the company's conversations whose `column` is `id`.
+pub(super) async fn conversation_ids(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    column: entity::conversation::Column,
+    id: Uuid,
+) -> Result<Vec<Uuid>, AppError> {
+    Ok(scoped::<entity::conversation::Entity>(viewer)
+        .filter(column.eq(id))
+        .select_only()
+        .column(entity::conversation::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}
+
+/// The refusal of deleting a parent that still has conversations.
+pub(super) fn has_conversations(what: &str, n: usize) -> UserError {
+    UserError::new(
+        &["id"],
+        UserErrorCode::Conflict,
+        format!("this {what} still has {n} conversation(s); pass cascade: true to delete them too"),
+    )
+}

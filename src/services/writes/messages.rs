@@ -1,0 +1,139 @@
+//! Creating and deleting messages; both keep the conversation's lastMessageAt true.
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::services::tenancy::scoped;
+use crate::services::validate::{Outcome, UserError};
+use crate::services::write::{WriteTx, audit};
+use chrono::{DateTime, Utc};
+use entity::message::{Column, Entity, Model};
+use entity::{Channel, Direction, conversation};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter,
+};
+use uuid::Uuid;
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub content: String,
+    pub direction: Direction,
+    pub channel: Option<Channel>,
+    pub metadata: Option<serde_json::Value>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+/// The created message and its conversation as saved after the change.
+pub async fn create(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    conversation_id: Uuid,
+    new: NewMessage,
+) -> Result<Outcome<(Model, conversation::Model)>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    if super::conversations::find(&*tx, viewer, conversation_id)
+        .await?
+        .is_none()
+    {
+        return Ok(Err(vec![UserError::not_found(
+            &["conversationId"],
+            "conversation",
+        )]));
+    }
+    let now = crate::services::now();
+    let sent_at = new.sent_at.unwrap_or(now);
+    let message = Model {
+        id: Uuid::new_v4(),
+        company_id: viewer.company_id,
+        conversation_id,
+        direction: new.direction,
+        content: new.content,
+        channel: new.channel,
+        metadata: new.metadata,
+        sent_at,
+        created_at: now,
+        updated_at: now,
+    }
+    .into_active_model()
+    .insert(&*tx)
+    .await?;
+    // One statement, so concurrent messages never move lastMessageAt backwards.
+    let last = Expr::col(conversation::Column::LastMessageAt);
+    conversation::Entity::update_many()
+        .col_expr(
+            conversation::Column::LastMessageAt,
+            Expr::case(
+                last.clone().is_null().or(last.clone().lt(sent_at)),
+                Expr::value(sent_at),
+            )
+            .finally(last)
+            .into(),
+        )
+        .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+        .filter(conversation::Column::Id.eq(conversation_id))
+        .filter(conversation::Column::CompanyId.eq(viewer.company_id))
+        .exec(&*tx)
+        .await?;
+    let conversation = super::conversations::find(&*tx, viewer, conversation_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("conversation vanished in its transaction"))
+        })?;
+    tx.commit().await?;
+    Ok(Ok((message, conversation)))
+}
+
+pub async fn delete(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+    reason: Option<String>,
+) -> Result<Outcome<Uuid>, AppError> {
+    let tx = WriteTx::begin(db).await?;
+    let Some(message) = scoped::<Entity>(viewer)
+        .filter(Column::Id.eq(id))
+        .one(&*tx)
+        .await?
+    else {
+        return Ok(Err(vec![UserError::not_found(&["id"], "message")]));
+    };
+    Entity::delete_by_id(id).exec(&*tx).await?;
+    refresh_last_message(&*tx, viewer, message.conversation_id).await?;
+    audit(&*tx, viewer, "delete", "message", id, reason.as_deref()).await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Sets a conversation's lastMessageAt to its newest message (null when none) and moves
+/// its updatedAt.
+async fn refresh_last_message(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    conversation_id: Uuid,
+) -> Result<(), AppError> {
+    let newest = Query::select()
+        .expr(Expr::col((Entity, Column::SentAt)).max())
+        .from(Entity)
+        .and_where(Column::ConversationId.eq(conversation_id))
+        .to_owned();
+    conversation::Entity::update_many()
+        .col_expr(
+            conversation::Column::LastMessageAt,
+            Expr::SubQuery(
+                None,
+                Box::new(sea_orm::sea_query::SubQueryStatement::SelectStatement(
+                    newest,
+                )),
+            ),
+        )
+        .col_expr(
+            conversation::Column::UpdatedAt,
+            Expr::value(crate::services::now()),
+        )
+        .filter(conversation::Column::Id.eq(conversation_id))
+        .filter(conversation::Column::CompanyId.eq(viewer.company_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
