@@ -1,10 +1,14 @@
 //! The subcommands: serve, migrate, seed, token, schema.
 
-use crate::auth::TokenKeys;
-use crate::config::{Cli, Command, DatabaseArgs, SeedArgs, ServeArgs, TokenArgs};
+use crate::auth::{TokenChecks, TokenKeys};
+use crate::config::{
+    AuthArgs, Cli, Command, DatabaseArgs, JwtAlgorithm, KeySource, SeedArgs, ServeArgs, TokenArgs,
+};
 use crate::services::seed;
 use crate::{AppState, app, db};
 use anyhow::{Context, bail};
+use jsonwebtoken::Algorithm;
+use std::path::Path;
 use std::time::Instant;
 
 pub fn init_tracing() {
@@ -39,7 +43,9 @@ async fn open(args: &DatabaseArgs) -> anyhow::Result<sea_orm::DatabaseConnection
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    // Bind first: a port in use fails before the database is touched.
+    // Keys first: a bad key configuration fails before the port or the database is touched.
+    let (keys, generated) = token_keys(&args.auth)?;
+    // Then bind: a port in use fails before the database is touched.
     let listener = tokio::net::TcpListener::bind(args.listen_addr)
         .await
         .with_context(|| {
@@ -62,27 +68,34 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "filled the empty database with demo data"
         );
     }
-    let (secret, generated) = match args.jwt_secret.filter(|s| !s.is_empty()) {
-        Some(s) => (s, false),
-        None => (TokenKeys::random_secret(), true),
-    };
     if generated {
         tracing::warn!(
             "JWT_SECRET is not set: generated a random secret for this run; only tokens printed below work, and only until restart"
         );
+    } else if !keys.can_sign() {
+        tracing::info!(
+            "verifying bearer tokens with {}; serve cannot sign tokens with public keys, so it prints no demo token and GraphiQL gets no prefilled Authorization header",
+            keys.describe()
+        );
     }
-    let keys = TokenKeys::hs256(secret.as_bytes());
-    let demo_token = keys.issue(
-        seed::demo_company_id(),
-        "read:conversations write:conversations",
-        "demo",
-        30 * 86_400,
-    );
+    // Only a secret signs: with a public key or JWKS there is no demo token to print or to
+    // prefill in GraphiQL.
+    let demo_token = keys.can_sign().then(|| {
+        keys.issue(
+            seed::demo_company_id(),
+            "read:conversations write:conversations",
+            "demo",
+            30 * 86_400,
+        )
+    });
     let addr = listener.local_addr()?;
-    let state = AppState::new(conn.clone(), keys, seed_demo.then_some(demo_token.as_str()));
+    let prefill = demo_token.as_deref().filter(|_| seed_demo);
+    let state = AppState::new(conn.clone(), keys, prefill);
     println!("GraphiQL: http://{addr}/graphql");
-    println!("Demo company token (valid 30 days):");
-    println!("Authorization: Bearer {demo_token}");
+    if let Some(token) = &demo_token {
+        println!("Demo company token (valid 30 days):");
+        println!("Authorization: Bearer {token}");
+    }
     tracing::info!(%addr, "ready");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
@@ -90,6 +103,40 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("the HTTP server failed")?;
     conn.close().await.ok();
     Ok(())
+}
+
+/// The keys `serve` verifies tokens with, from the one configured source, with the
+/// configured checks; with no source, a random secret for this run (then `true`). Nothing
+/// is logged here, so that a failure after it is still the only line printed.
+fn token_keys(args: &AuthArgs) -> anyhow::Result<(TokenKeys, bool)> {
+    let source = args.key_source()?;
+    let keys = match source {
+        KeySource::None => TokenKeys::hs256(TokenKeys::random_secret().as_bytes()),
+        KeySource::Secret(secret) => TokenKeys::hs256(secret.as_bytes()),
+        KeySource::PublicKeyFile(path) => {
+            let pem = read_key_file(path, "JWT_PUBLIC_KEY_FILE")?;
+            let algorithm = args.jwt_algorithm.map(|a| match a {
+                JwtAlgorithm::Rs256 => Algorithm::RS256,
+                JwtAlgorithm::Es256 => Algorithm::ES256,
+            });
+            TokenKeys::from_public_key_pem(&pem, algorithm).with_context(|| {
+                format!(
+                    "JWT_PUBLIC_KEY_FILE {} cannot verify tokens",
+                    path.display()
+                )
+            })?
+        }
+        KeySource::JwksFile(path) => {
+            let json = read_key_file(path, "JWT_JWKS_FILE")?;
+            TokenKeys::from_jwks(&json)
+                .with_context(|| format!("JWT_JWKS_FILE {} cannot verify tokens", path.display()))?
+        }
+    };
+    Ok((keys.with_checks(args.checks()), source == KeySource::None))
+}
+
+fn read_key_file(path: &Path, setting: &str) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("cannot read {setting} {}", path.display()))
 }
 
 async fn shutdown_signal() {
@@ -149,7 +196,11 @@ fn token(args: TokenArgs) -> anyhow::Result<()> {
             "JWT_SECRET is not set: pass --jwt-secret or set JWT_SECRET to the secret `serve` uses"
         );
     };
-    let keys = TokenKeys::hs256(secret.as_bytes());
+    let keys = TokenKeys::hs256(secret.as_bytes()).with_checks(TokenChecks {
+        issuer: args.issuer.filter(|s| !s.is_empty()),
+        audience: args.audience.filter(|s| !s.is_empty()),
+        ..TokenChecks::default()
+    });
     let company = args.company.unwrap_or_else(seed::demo_company_id);
     println!(
         "{}",

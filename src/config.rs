@@ -59,14 +59,118 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "LISTEN_ADDR", default_value = "127.0.0.1:8000")]
     pub listen_addr: SocketAddr,
-    /// HS256 secret that verifies bearer tokens. Without one, a random secret is generated
-    /// at each start, so only the demo token printed at start is accepted.
-    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
-    pub jwt_secret: Option<String>,
+    #[command(flatten)]
+    pub auth: AuthArgs,
     /// Fill an empty database with demo data before serving. Default: on for the embedded
     /// SQLite default, off when DATABASE_URL is set.
     #[arg(long, env = "SEED_DEMO")]
     pub seed_demo: Option<bool>,
+}
+
+/// How `serve` verifies bearer tokens: exactly one key source (a secret, a public key file
+/// or a JWKS file), and the claim checks.
+#[derive(Debug, Clone, Args)]
+pub struct AuthArgs {
+    /// HS256 secret that verifies (and, for the demo token, signs) bearer tokens. With no
+    /// key source at all, a random secret is generated at each start, so only the demo
+    /// token printed at start is accepted.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
+    pub jwt_secret: Option<String>,
+    /// PEM public key file that verifies bearer tokens instead of a secret: RSA for RS256,
+    /// EC P-256 for ES256. `serve` then cannot sign, so it prints no demo token.
+    #[arg(long, env = "JWT_PUBLIC_KEY_FILE", value_name = "PATH")]
+    pub jwt_public_key_file: Option<PathBuf>,
+    /// The algorithm of --jwt-public-key-file. Default: detected from the key.
+    #[arg(long, env = "JWT_ALGORITHM", value_enum)]
+    pub jwt_algorithm: Option<JwtAlgorithm>,
+    /// JWKS file (JSON Web Key Set) whose RS256/ES256 keys verify bearer tokens, chosen by
+    /// the token's `kid`, instead of a secret. `serve` then prints no demo token.
+    #[arg(long, env = "JWT_JWKS_FILE", value_name = "PATH")]
+    pub jwt_jwks_file: Option<PathBuf>,
+    /// When set, tokens must carry this `iss`.
+    #[arg(long, env = "JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+    /// When set, tokens must carry this `aud` (alone or in a list).
+    #[arg(long, env = "JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
+    /// Clock skew allowed on `exp` and `nbf`, in seconds.
+    #[arg(
+        long,
+        env = "JWT_LEEWAY_SECONDS",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub jwt_leeway_seconds: u64,
+}
+
+/// The public key algorithms a key file can be for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JwtAlgorithm {
+    /// RSA key, RSASSA-PKCS1-v1_5 with SHA-256.
+    #[value(name = "RS256")]
+    Rs256,
+    /// EC P-256 key, ECDSA with SHA-256.
+    #[value(name = "ES256")]
+    Es256,
+}
+
+/// Where `serve` takes its token keys from: at most one of these may be configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource<'a> {
+    /// Nothing configured: a random secret for this run.
+    None,
+    Secret(&'a str),
+    PublicKeyFile(&'a std::path::Path),
+    JwksFile(&'a std::path::Path),
+}
+
+impl AuthArgs {
+    /// The one configured key source (empty values count as unset).
+    pub fn key_source(&self) -> anyhow::Result<KeySource<'_>> {
+        let secret = self.jwt_secret.as_deref().filter(|s| !s.is_empty());
+        let pem = self
+            .jwt_public_key_file
+            .as_deref()
+            .filter(|p| !p.as_os_str().is_empty());
+        let jwks = self
+            .jwt_jwks_file
+            .as_deref()
+            .filter(|p| !p.as_os_str().is_empty());
+        let set: Vec<&str> = [
+            secret.map(|_| "JWT_SECRET"),
+            pem.map(|_| "JWT_PUBLIC_KEY_FILE"),
+            jwks.map(|_| "JWT_JWKS_FILE"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if set.len() > 1 {
+            anyhow::bail!(
+                "more than one token key source is configured ({}): set exactly one of JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE (or their --jwt-* flags)",
+                set.join(", ")
+            );
+        }
+        if self.jwt_algorithm.is_some() && pem.is_none() {
+            anyhow::bail!(
+                "JWT_ALGORITHM (--jwt-algorithm) applies only to a public key file: set JWT_PUBLIC_KEY_FILE or drop it"
+            );
+        }
+        Ok(match (secret, pem, jwks) {
+            (Some(s), _, _) => KeySource::Secret(s),
+            (_, Some(p), _) => KeySource::PublicKeyFile(p),
+            (_, _, Some(p)) => KeySource::JwksFile(p),
+            _ => KeySource::None,
+        })
+    }
+
+    /// The configured issuer and audience (empty values count as unset) and leeway.
+    pub fn checks(&self) -> crate::auth::TokenChecks {
+        crate::auth::TokenChecks {
+            issuer: self.jwt_issuer.clone().filter(|s| !s.is_empty()),
+            audience: self.jwt_audience.clone().filter(|s| !s.is_empty()),
+            leeway_seconds: self.jwt_leeway_seconds,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -99,6 +203,12 @@ pub struct TokenArgs {
     /// The secret `serve` verifies tokens with.
     #[arg(long, env = "JWT_SECRET", hide_env_values = true)]
     pub jwt_secret: Option<String>,
+    /// The token's `iss`, for a server started with JWT_ISSUER.
+    #[arg(long, env = "JWT_ISSUER")]
+    pub issuer: Option<String>,
+    /// The token's `aud`, for a server started with JWT_AUDIENCE.
+    #[arg(long, env = "JWT_AUDIENCE")]
+    pub audience: Option<String>,
 }
 
 /// Where the embedded default database lives, relative to the working directory.

@@ -19,6 +19,12 @@ fn bin() -> Command {
         "DATABASE_URL",
         "LISTEN_ADDR",
         "JWT_SECRET",
+        "JWT_PUBLIC_KEY_FILE",
+        "JWT_ALGORITHM",
+        "JWT_JWKS_FILE",
+        "JWT_ISSUER",
+        "JWT_AUDIENCE",
+        "JWT_LEEWAY_SECONDS",
         "SEED_DEMO",
         "RUST_LOG",
     ] {

@@ -219,6 +219,13 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn serve(db: TestDb) -> TestApp {
+        Self::serve_with_keys(db, TokenKeys::hs256(SECRET.as_bytes())).await
+    }
+
+    /// Like `serve`, with the server verifying tokens with `verifier` (a public key, a JWKS,
+    /// other checks). `token()` and `reader()` still sign with the test secret, so their
+    /// tokens work only when `verifier` is `TokenKeys::hs256(SECRET)` with default checks.
+    pub async fn serve_with_keys(db: TestDb, verifier: TokenKeys) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // The server's connection counts every statement it runs (SeaORM's metric hook).
@@ -228,7 +235,7 @@ impl TestApp {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let state = AppState::new(conn, TokenKeys::hs256(SECRET.as_bytes()), None);
+        let state = AppState::new(conn, verifier, None);
         tokio::spawn(async move { axum::serve(listener, app(state)).await });
         TestApp {
             addr,
