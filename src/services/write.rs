@@ -99,3 +99,56 @@ pub async fn must_exist<E: CompanyOwned>(
     }
     Ok(())
 }
+
+/// The viewer's row of `E` with this id, if any.
+pub async fn find<E: CompanyOwned>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<E::Model>, AppError> {
+    Ok(scoped::<E>(viewer)
+        .filter(E::id_column().eq(id))
+        .one(db)
+        .await?)
+}
+
+/// Writes the set columns of `changes` to the viewer's row `id` (one UPDATE, nothing
+/// else), returning the row as saved.
+pub async fn update_row<E, A>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    changes: A,
+) -> Result<E::Model, AppError>
+where
+    E: CompanyOwned,
+    A: ActiveModelTrait<Entity = E> + Send,
+    E::Model: IntoActiveModel<A>,
+{
+    E::update_many()
+        .set(changes)
+        .filter(E::id_column().eq(id))
+        .filter(E::company_column().eq(viewer.company_id))
+        .exec_with_returning(db)
+        .await?
+        .pop()
+        .ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
+        })
+}
+
+/// Deletes the viewer's row `id` of `E` and records it in the audit log.
+pub async fn delete_row<E: CompanyOwned>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+    entity: &str,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    E::delete_many()
+        .filter(E::id_column().eq(id))
+        .filter(E::company_column().eq(viewer.company_id))
+        .exec(db)
+        .await?;
+    audit(db, viewer, "delete", entity, id, reason).await
+}

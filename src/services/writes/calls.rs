@@ -3,16 +3,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::scoped;
 use crate::services::validate::{Outcome, Patch, UserError};
-use crate::services::write::{WriteTx, audit};
+use crate::services::write::{WriteTx, delete_row, find, update_row};
 use chrono::{DateTime, Utc};
-use entity::call::{ActiveModel, Column, Entity, Model};
+use entity::call::{ActiveModel, Entity, Model};
 use entity::{CallStatus, Direction, Responder};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -85,12 +81,7 @@ pub async fn update(
     patch: CallPatch,
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
     }
     let mut am = ActiveModel {
@@ -110,16 +101,7 @@ pub async fn update(
         campaign_id,
         started_at
     );
-    let model = Entity::update_many()
-        .set(am)
-        .filter(Column::Id.eq(id))
-        .filter(Column::CompanyId.eq(viewer.company_id))
-        .exec_with_returning(&*tx)
-        .await?
-        .pop()
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
-        })?;
+    let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -131,16 +113,10 @@ pub async fn delete(
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
     }
-    Entity::delete_by_id(id).exec(&*tx).await?;
-    audit(&*tx, viewer, "delete", "call", id, reason.as_deref()).await?;
+    delete_row::<Entity>(&*tx, viewer, id, "call", reason.as_deref()).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

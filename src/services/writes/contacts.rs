@@ -3,14 +3,10 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::scoped;
 use crate::services::validate::{Outcome, Patch, UserError};
-use crate::services::write::{WriteTx, audit};
-use entity::contact::{ActiveModel, Column, Entity, Model};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
-};
+use crate::services::write::{WriteTx, delete_row, find, update_row};
+use entity::contact::{ActiveModel, Entity, Model};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default)]
@@ -60,12 +56,7 @@ pub async fn update(
     patch: ContactPatch,
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
     }
     let mut am = ActiveModel {
@@ -74,16 +65,7 @@ pub async fn update(
         ..Default::default()
     };
     apply_patch!(am, patch, name, surname, phone_number, email);
-    let model = Entity::update_many()
-        .set(am)
-        .filter(Column::Id.eq(id))
-        .filter(Column::CompanyId.eq(viewer.company_id))
-        .exec_with_returning(&*tx)
-        .await?
-        .pop()
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
-        })?;
+    let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -96,12 +78,7 @@ pub async fn delete(
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
     }
     let conversations =
@@ -114,8 +91,7 @@ pub async fn delete(
         )]));
     }
     super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
-    Entity::delete_by_id(id).exec(&*tx).await?;
-    audit(&*tx, viewer, "delete", "contact", id, reason.as_deref()).await?;
+    delete_row::<Entity>(&*tx, viewer, id, "contact", reason.as_deref()).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

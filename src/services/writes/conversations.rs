@@ -3,9 +3,8 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::scoped;
 use crate::services::validate::{Outcome, Patch, UserError};
-use crate::services::write::{WriteTx, audit, must_exist};
+use crate::services::write::{self, WriteTx, audit, must_exist, update_row};
 use chrono::{DateTime, Utc};
 use entity::conversation::{ActiveModel, Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source, agent, contact, inbox};
@@ -204,16 +203,7 @@ pub async fn update(
         responded_by,
         started_at
     );
-    let model = Entity::update_many()
-        .set(am)
-        .filter(Column::Id.eq(id))
-        .filter(Column::CompanyId.eq(viewer.company_id))
-        .exec_with_returning(&*tx)
-        .await?
-        .pop()
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
-        })?;
+    let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -259,8 +249,5 @@ pub async fn find(
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<Model>, AppError> {
-    Ok(scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(db)
-        .await?)
+    write::find::<Entity>(db, viewer, id).await
 }

@@ -5,12 +5,12 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::services::tenancy::scoped;
 use crate::services::validate::{Outcome, Patch, UserError, UserErrorCode};
-use crate::services::write::{WriteTx, audit};
+use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::Channel;
-use entity::inbox::{ActiveModel, Column, Entity, Model};
+use entity::inbox::{ActiveModel, Entity, Model};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+    IntoActiveModel, QueryFilter, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -61,12 +61,7 @@ pub async fn update(
     patch: InboxPatch,
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
     }
     let mut am = ActiveModel {
@@ -75,16 +70,7 @@ pub async fn update(
         ..Default::default()
     };
     apply_patch!(am, patch, name, channel, phone_number, email);
-    let model = Entity::update_many()
-        .set(am)
-        .filter(Column::Id.eq(id))
-        .filter(Column::CompanyId.eq(viewer.company_id))
-        .exec_with_returning(&*tx)
-        .await?
-        .pop()
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("updated row vanished in its transaction"))
-        })?;
+    let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -97,12 +83,7 @@ pub async fn delete(
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-        .is_none()
-    {
+    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
     }
     let conversations =
@@ -111,8 +92,7 @@ pub async fn delete(
         return Ok(Err(vec![has_conversations("inbox", conversations.len())]));
     }
     super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
-    Entity::delete_by_id(id).exec(&*tx).await?;
-    audit(&*tx, viewer, "delete", "inbox", id, reason.as_deref()).await?;
+    delete_row::<Entity>(&*tx, viewer, id, "inbox", reason.as_deref()).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

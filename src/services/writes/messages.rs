@@ -2,9 +2,8 @@
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::scoped;
 use crate::services::validate::{Outcome, UserError};
-use crate::services::write::{WriteTx, audit};
+use crate::services::write::{WriteTx, delete_row, find};
 use chrono::{DateTime, Utc};
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
@@ -91,16 +90,11 @@ pub async fn delete(
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    let Some(message) = scoped::<Entity>(viewer)
-        .filter(Column::Id.eq(id))
-        .one(&*tx)
-        .await?
-    else {
+    let Some(message) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "message")]));
     };
-    Entity::delete_by_id(id).exec(&*tx).await?;
+    delete_row::<Entity>(&*tx, viewer, id, "message", reason.as_deref()).await?;
     refresh_last_message(&*tx, viewer, message.conversation_id).await?;
-    audit(&*tx, viewer, "delete", "message", id, reason.as_deref()).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
