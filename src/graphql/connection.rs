@@ -1,7 +1,9 @@
 //! Relay cursor connections: one documented generic type, named per node type
 //! (`ConversationConnection`, `ConversationEdge`, ...), sharing one `PageInfo`.
 
-use super::types::{Agent, Call, Contact, Conversation, Inbox, ListTotal, Message};
+use super::types::{
+    Agent, Call, Contact, Conversation, Inbox, ListTotal, Message, MessageSearchHit,
+};
 use async_graphql::{Context, Object, OutputType, SimpleObject};
 
 /// Where a page sits in its list.
@@ -33,7 +35,8 @@ pub struct Edge<N> {
     concrete(name = "ContactEdge", params(Contact)),
     concrete(name = "InboxEdge", params(Inbox)),
     concrete(name = "CallEdge", params(Call)),
-    concrete(name = "AgentEdge", params(Agent))
+    concrete(name = "AgentEdge", params(Agent)),
+    concrete(name = "MessageSearchEdge", params(MessageSearchHit))
 )]
 impl<N: OutputType> Edge<N> {
     /// An opaque cursor: pass it as `after` or `before` to continue from this item.
@@ -53,6 +56,24 @@ pub struct Connection<N> {
     pub total: ListTotal,
 }
 
+impl<N> Connection<N> {
+    /// The same page with every node turned into another.
+    pub fn map_nodes<M>(self, f: impl Fn(N) -> M) -> Connection<M> {
+        Connection {
+            edges: self
+                .edges
+                .into_iter()
+                .map(|e| Edge {
+                    cursor: e.cursor,
+                    node: f(e.node),
+                })
+                .collect(),
+            page_info: self.page_info,
+            total: self.total,
+        }
+    }
+}
+
 /// One page of a list: its items with their cursors, where it sits, and the list's total.
 #[Object(
     concrete(name = "ConversationConnection", params(Conversation)),
@@ -60,7 +81,8 @@ pub struct Connection<N> {
     concrete(name = "ContactConnection", params(Contact)),
     concrete(name = "InboxConnection", params(Inbox)),
     concrete(name = "CallConnection", params(Call)),
-    concrete(name = "AgentConnection", params(Agent))
+    concrete(name = "AgentConnection", params(Agent)),
+    concrete(name = "MessageSearchConnection", params(MessageSearchHit))
 )]
 impl<N: OutputType> Connection<N>
 where

@@ -4,18 +4,20 @@
 use super::connection::Connection;
 use super::inputs::{
     CallFilter, CallOrder, ContactFilter, ContactOrder, ConversationFilter, ConversationOrder,
+    MessageSearchFilter,
 };
 use super::loaders::{ById, loader};
 use super::pagination::{PageArgs, PageRequest, connection};
 use super::types::conversation::{CallConnection, ConversationConnection};
 use super::types::enums::AgentKind;
 use super::types::{
-    Agent, Call, Contact, Conversation, CountSource, Inbox, ListTotal, Message, Node, load,
+    Agent, Call, Contact, Conversation, CountSource, Inbox, ListTotal, Message, MessageSearchHit,
+    Node, load,
 };
 use super::{db, viewer};
 use crate::auth::Scope;
 use crate::error::AppError;
-use crate::services::{calls, contacts, conversations, directory};
+use crate::services::{calls, contacts, conversations, directory, search};
 use async_graphql::{Context, ID, MergedObject, Object};
 use entity::{agent, call, contact, conversation, inbox, message};
 use std::collections::HashMap;
@@ -26,7 +28,7 @@ pub const MAX_NODES: usize = 100;
 
 /// The root of every read.
 #[derive(MergedObject, Default)]
-pub struct Query(ReadQuery);
+pub struct Query(ReadQuery, SearchQuery);
 
 #[derive(Default)]
 pub struct ReadQuery;
@@ -326,6 +328,62 @@ impl ReadQuery {
             Agent,
             total,
         ))
+    }
+}
+
+#[derive(Default)]
+pub struct SearchQuery;
+
+/// A page of search hits.
+pub type MessageSearchConnection = Connection<MessageSearchHit>;
+
+#[Object]
+impl SearchQuery {
+    /// The company's messages whose content contains `query` (case-insensitive, Unicode
+    /// included; `%`, `_` and `\` are literal), newest first, with their context.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn search_messages(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Text to find: 1 to 200 characters, not only whitespace.")] query: String,
+        #[graphql(desc = "Page size (default 10, at most 50).", default = 10)] first: i32,
+        #[graphql(desc = "Return hits after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Narrow the search.")] filter: Option<MessageSearchFilter>,
+    ) -> async_graphql::Result<MessageSearchConnection> {
+        search::check_query(&query)?;
+        if !(0..=search::MAX_PAGE).contains(&first) {
+            return Err(AppError::BadInput(format!(
+                "`first` must be between 0 and {}, got {first}",
+                search::MAX_PAGE
+            ))
+            .into());
+        }
+        let filter = filter
+            .map(|f| f.to_service("filter"))
+            .transpose()?
+            .unwrap_or_default();
+        let args = PageArgs {
+            first: Some(first),
+            after,
+            last: None,
+            before: None,
+        };
+        let window = PageRequest::parse(search::ORDERING, &args)?;
+        let page = search::search(db(ctx), viewer(ctx)?, &query, &filter, &window).await?;
+        let sort = crate::services::messages::Order::default().sort();
+        let hit_query = query.clone();
+        let conn = connection(
+            page,
+            search::ORDERING,
+            &sort,
+            |m| m.id,
+            Message,
+            ListTotal(CountSource::Search(query, filter)),
+        );
+        Ok(conn.map_nodes(|message| MessageSearchHit {
+            snippet: search::snippet(&message.0.content, &hit_query),
+            message,
+        }))
     }
 }
 

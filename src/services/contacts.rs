@@ -1,6 +1,6 @@
 //! Contacts: the filtered, ordered list.
 
-use super::filters::{complement, contains_ci, never, phone_contains};
+use super::filters::{complement, contains_ci, digits, never, phone_contains};
 use super::page::{self, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
@@ -12,6 +12,8 @@ use sea_orm::{Condition, ConnectionTrait, DbBackend, PaginatorTrait, QueryFilter
 /// Which contacts a list holds; set fields combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Filter {
+    /// One search box over name, surname, full name, email and phone digits.
+    pub query: Option<String>,
     pub name: Option<String>,
     pub surname: Option<String>,
     /// Digits only.
@@ -26,6 +28,21 @@ impl Filter {
     pub fn condition(&self) -> Condition {
         let col = |c: Column| Expr::col((Entity, c));
         let mut c = Condition::all();
+        if let Some(q) = &self.query {
+            let full = Expr::cust(
+                "COALESCE(\"contacts\".\"name\", '') || ' ' || COALESCE(\"contacts\".\"surname\", '')",
+            );
+            let mut any = Condition::any()
+                .add(contains_ci(col(Column::Name), q))
+                .add(contains_ci(col(Column::Surname), q))
+                .add(contains_ci(full, q))
+                .add(contains_ci(col(Column::Email), q));
+            let d = digits(q);
+            if !d.is_empty() {
+                any = any.add(phone_contains(col(Column::PhoneNumber), &d));
+            }
+            c = c.add(any);
+        }
         if let Some(v) = &self.name {
             c = c.add(contains_ci(col(Column::Name), v));
         }

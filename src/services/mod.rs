@@ -8,6 +8,7 @@ pub mod directory;
 pub mod filters;
 pub mod messages;
 pub mod page;
+pub mod search;
 pub mod seed;
 pub mod tenancy;
 pub mod validate;

@@ -181,6 +181,9 @@ impl ConversationFilter {
 /// Which contacts a list holds. Every set field must hold; `and`, `or` and `not` nest.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct ContactFilter {
+    /// One search box: the name, surname, full name ("name surname") or email contains
+    /// this (ASCII case folding), or, when it has digits, the phone number contains them.
+    pub query: Option<String>,
     /// The first name contains this, ignoring ASCII case.
     pub name: Option<String>,
     /// The surname contains this, ignoring ASCII case.
@@ -201,6 +204,7 @@ impl ContactFilter {
     pub fn to_service(&self, path: &str) -> Result<contacts::Filter, AppError> {
         let p = |field: &str| format!("{path}.{field}");
         Ok(contacts::Filter {
+            query: self.query.clone().filter(|q| !q.trim().is_empty()),
             name: self.name.clone(),
             surname: self.surname.clone(),
             phone_digits: phone_digits(&self.phone, &p("phone"))?,
@@ -249,6 +253,37 @@ impl CallFilter {
                 .map(|id| parse_id(id, &p("conversationId")))
                 .transpose()?,
             started_at: self.started_at.as_ref().map(Into::into),
+        })
+    }
+}
+
+/// Narrows a message search. Every set field must hold.
+#[derive(InputObject, Clone, Debug, Default)]
+pub struct MessageSearchFilter {
+    /// Messages of this conversation.
+    pub conversation_id: Option<ID>,
+    /// Messages of this contact's conversations.
+    pub contact_id: Option<ID>,
+    /// Messages of conversations of this inbox.
+    pub inbox_id: Option<ID>,
+    /// Messages sent through this channel.
+    pub channel: Option<Channel>,
+    /// Inbound or outbound messages.
+    pub direction: Option<Direction>,
+    /// Messages sent within this range.
+    pub sent_at: Option<DateTimeRange>,
+}
+
+impl MessageSearchFilter {
+    pub fn to_service(&self, path: &str) -> Result<crate::services::search::Filter, AppError> {
+        let p = |field: &str| format!("{path}.{field}");
+        Ok(crate::services::search::Filter {
+            conversation_id: parse_opt_id(&self.conversation_id, &p("conversationId"))?,
+            contact_id: parse_opt_id(&self.contact_id, &p("contactId"))?,
+            inbox_id: parse_opt_id(&self.inbox_id, &p("inboxId"))?,
+            channel: self.channel.map(Into::into),
+            direction: self.direction.map(Into::into),
+            sent_at: self.sent_at.as_ref().map(Into::into),
         })
     }
 }

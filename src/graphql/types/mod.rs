@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod message;
 pub mod node;
 pub mod payloads;
+pub mod search;
 pub mod total;
 
 pub use agent::Agent;
@@ -19,6 +20,7 @@ pub use conversation::Conversation;
 pub use inbox::Inbox;
 pub use message::Message;
 pub use node::Node;
+pub use search::MessageSearchHit;
 pub use total::{CountSource, ListTotal};
 
 use super::loaders::{ById, loader};

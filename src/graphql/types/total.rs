@@ -2,7 +2,7 @@
 
 use crate::graphql::loaders::{CountOf, loader};
 use crate::graphql::{db, viewer};
-use crate::services::{calls, contacts, conversations, directory};
+use crate::services::{calls, contacts, conversations, directory, search};
 use async_graphql::Context;
 use entity::AgentKind;
 
@@ -14,6 +14,7 @@ pub enum CountSource {
     Inboxes,
     Agents(Option<AgentKind>),
     Nested(CountOf),
+    Search(String, search::Filter),
 }
 
 /// What a connection's `totalCount` counts.
@@ -30,6 +31,7 @@ impl ListTotal {
             CountSource::Inboxes => directory::count_inboxes(db, viewer).await?,
             CountSource::Agents(kind) => directory::count_agents(db, viewer, *kind).await?,
             CountSource::Nested(key) => loader(ctx).load_one(key.clone()).await?.unwrap_or(0),
+            CountSource::Search(q, f) => search::count(db, viewer, q, f).await?,
         })
     }
 }

@@ -1,0 +1,260 @@
+//! Message search: a case-insensitive substring match (Unicode included, no accent
+//! folding) served by an index: pg_trgm on PostgreSQL, FTS5 trigram on SQLite. Queries
+//! shorter than a trigram cannot use either index and fall back to a scan of the
+//! company's messages, which stays exact.
+
+use super::filters::{TimeRange, contains_pattern};
+use super::messages;
+use super::page::{self, Keyset, Page};
+use super::tenancy::scoped;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use entity::message::{Column, Entity, Model};
+use entity::{Channel, Direction, conversation};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, PaginatorTrait, QueryFilter, Select,
+};
+use uuid::Uuid;
+
+pub const MAX_QUERY_CHARS: usize = 200;
+pub const MAX_PAGE: i32 = 50;
+pub const ORDERING: &str = "search:sent_at:desc";
+
+/// Narrows a search; set fields combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub conversation_id: Option<Uuid>,
+    pub contact_id: Option<Uuid>,
+    pub inbox_id: Option<Uuid>,
+    pub channel: Option<Channel>,
+    pub direction: Option<Direction>,
+    pub sent_at: Option<TimeRange>,
+}
+
+/// Checks a query: not blank, at most 200 characters.
+pub fn check_query(query: &str) -> Result<(), AppError> {
+    if query.trim().is_empty() {
+        return Err(AppError::BadInput("`query` must not be empty".into()));
+    }
+    let n = query.chars().count();
+    if n > MAX_QUERY_CHARS {
+        return Err(AppError::BadInput(format!(
+            "`query` must be at most {MAX_QUERY_CHARS} characters, got {n}"
+        )));
+    }
+    Ok(())
+}
+
+/// The condition "content contains `query`, ignoring case".
+fn matches(backend: DbBackend, query: &str) -> SimpleExpr {
+    let content = Expr::col((Entity, Column::Content));
+    match backend {
+        DbBackend::Postgres => content.binary(
+            sea_orm::sea_query::BinOper::Custom("ILIKE"),
+            Expr::value(like_escaped(query)),
+        ),
+        _ if query.chars().count() >= 3 => {
+            // An FTS5 phrase: quoted, inner quotes doubled, so no character is syntax.
+            let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+            Expr::cust_with_values(
+                "\"messages\".\"rowid\" IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
+                [phrase],
+            )
+        }
+        _ => {
+            // Too short for trigrams. SQLite's LIKE folds ASCII only, so every upper/lower
+            // spelling of the other characters is tried.
+            let mut any = Condition::any();
+            for variant in case_variants(query) {
+                any = any.add(content.clone().like(contains_pattern(&variant)));
+            }
+            Expr::from(any)
+        }
+    }
+}
+
+/// `%query%` with `%`, `_` and `\` escaped, for `ILIKE … ESCAPE '\'` (PostgreSQL's default
+/// escape character is the backslash).
+fn like_escaped(query: &str) -> String {
+    let mut out = String::from("%");
+    for ch in query.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out.push('%');
+    out
+}
+
+/// Every spelling of a short query with each non-ASCII letter in either case.
+fn case_variants(query: &str) -> Vec<String> {
+    let mut variants = vec![String::new()];
+    for ch in query.chars() {
+        let mut forms: Vec<String> = vec![ch.to_string()];
+        if !ch.is_ascii() {
+            for form in [
+                ch.to_lowercase().collect::<String>(),
+                ch.to_uppercase().collect(),
+            ] {
+                if !forms.contains(&form) {
+                    forms.push(form);
+                }
+            }
+        }
+        variants = variants
+            .iter()
+            .flat_map(|v| forms.iter().map(move |f| format!("{v}{f}")))
+            .collect();
+    }
+    variants
+}
+
+fn searched(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: &str,
+    filter: &Filter,
+) -> Select<Entity> {
+    let mut select = scoped::<Entity>(viewer).filter(matches(db.get_database_backend(), query));
+    if let Some(id) = filter.conversation_id {
+        select = select.filter(Column::ConversationId.eq(id));
+    }
+    let mut of_conversations = Condition::all();
+    if let Some(id) = filter.contact_id {
+        of_conversations = of_conversations.add(conversation::Column::ContactId.eq(id));
+    }
+    if let Some(id) = filter.inbox_id {
+        of_conversations = of_conversations.add(conversation::Column::InboxId.eq(id));
+    }
+    if !of_conversations.is_empty() {
+        let ids = Query::select()
+            .column(conversation::Column::Id)
+            .from(conversation::Entity)
+            .and_where(conversation::Column::CompanyId.eq(viewer.company_id))
+            .cond_where(of_conversations)
+            .to_owned();
+        select = select.filter(Column::ConversationId.in_subquery(ids));
+    }
+    if let Some(channel) = filter.channel {
+        select = select.filter(Column::Channel.eq(channel));
+    }
+    if let Some(direction) = filter.direction {
+        select = select.filter(Column::Direction.eq(direction));
+    }
+    if let Some(range) = &filter.sent_at {
+        select = select.filter(range.condition(Expr::col((Entity, Column::SentAt))));
+    }
+    select
+}
+
+/// A page of hits, newest first.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: &str,
+    filter: &Filter,
+    window: &Keyset,
+) -> Result<Page<Model>, AppError> {
+    let sort = messages::Order::default().sort();
+    page::page(db, searched(db, viewer, query, filter), &sort, window).await
+}
+
+/// How many messages match in all.
+pub async fn count(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    query: &str,
+    filter: &Filter,
+) -> Result<u64, AppError> {
+    Ok(searched(db, viewer, query, filter).count(db).await?)
+}
+
+/// The part of a message shown with a hit, and where the query occurs in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    /// (start, length) in characters of `text`.
+    pub highlights: Vec<(usize, usize)>,
+}
+
+/// Characters kept before the first match, and in all.
+const BEFORE: usize = 40;
+const WIDTH: usize = 160;
+const ELLIPSIS: char = '\u{2026}';
+
+fn same_letter(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+/// Every non-overlapping case-insensitive occurrence of `needle` in `hay` (char offsets).
+fn occurrences(hay: &[char], needle: &[char]) -> Vec<usize> {
+    let mut found = Vec::new();
+    if needle.is_empty() || needle.len() > hay.len() {
+        return found;
+    }
+    let mut i = 0;
+    while i + needle.len() <= hay.len() {
+        if hay[i..i + needle.len()]
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| same_letter(*a, *b))
+        {
+            found.push(i);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// The content around the first match: up to 40 characters before it and 160 in all,
+/// with "…" where text was cut, and every occurrence inside marked.
+pub fn snippet(content: &str, query: &str) -> Snippet {
+    let chars: Vec<char> = content.chars().collect();
+    let needle: Vec<char> = query.chars().collect();
+    let first = occurrences(&chars, &needle).first().copied().unwrap_or(0);
+    let start = first.saturating_sub(BEFORE);
+    let end = (start + WIDTH).max(first + needle.len()).min(chars.len());
+    let window = &chars[start..end];
+    let lead = usize::from(start > 0);
+    let mut text = String::new();
+    if start > 0 {
+        text.push(ELLIPSIS);
+    }
+    text.extend(window);
+    if end < chars.len() {
+        text.push(ELLIPSIS);
+    }
+    let highlights = occurrences(window, &needle)
+        .into_iter()
+        .map(|at| (at + lead, needle.len()))
+        .collect();
+    Snippet { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_queries_try_both_cases_of_non_ascii_letters() {
+        assert_eq!(case_variants("é"), vec!["é", "É"]);
+        assert_eq!(case_variants("ab"), vec!["ab"]);
+        assert_eq!(case_variants("Éa").len(), 2);
+    }
+
+    #[test]
+    fn snippets_cut_and_mark() {
+        let s = snippet("Hello Apartment", "apart");
+        assert_eq!(s.text, "Hello Apartment");
+        assert_eq!(s.highlights, vec![(6, 5)]);
+        let long = format!("{}needle{}", "x".repeat(100), "y".repeat(300));
+        let s = snippet(&long, "NEEDLE");
+        assert!(s.text.starts_with('…') && s.text.ends_with('…'));
+        assert_eq!(s.text.chars().count(), 162);
+        assert_eq!(s.highlights, vec![(41, 6)]);
+    }
+}
