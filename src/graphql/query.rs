@@ -346,11 +346,16 @@ impl SearchQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Text to find: 1 to 200 characters, not only whitespace.")] query: String,
-        #[graphql(desc = "Page size (default 10, at most 50).", default = 10)] first: i32,
+        #[graphql(
+            desc = "Page size (default 10, at most 50); null means 10.",
+            default = 10
+        )]
+        first: Option<i32>,
         #[graphql(desc = "Return hits after this cursor.")] after: Option<String>,
         #[graphql(desc = "Narrow the search.")] filter: Option<MessageSearchFilter>,
     ) -> async_graphql::Result<MessageSearchConnection> {
         search::check_query(&query)?;
+        let first = first.unwrap_or(10);
         if !(0..=search::MAX_PAGE).contains(&first) {
             return Err(AppError::BadInput(format!(
                 "`first` must be between 0 and {}, got {first}",

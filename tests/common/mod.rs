@@ -5,6 +5,7 @@
 
 pub mod fixtures;
 pub mod read_fixtures;
+pub mod search_fixtures;
 pub mod writes;
 
 use conversations_graph::auth::TokenKeys;
