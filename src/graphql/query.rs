@@ -28,7 +28,7 @@ pub const MAX_NODES: usize = 100;
 
 /// The root of every read.
 #[derive(MergedObject, Default)]
-pub struct Query(ReadQuery, SearchQuery);
+pub struct Query(ReadQuery, SearchQuery, EntityQuery);
 
 #[derive(Default)]
 pub struct ReadQuery;
@@ -390,6 +390,88 @@ impl SearchQuery {
             message,
         }))
     }
+}
+
+/// Federation entity resolvers: each type is an entity keyed by `id`, and `_entities`
+/// resolves representations through the same loaders as everything else (one statement
+/// per type, however many representations), scoped to the caller's company: another
+/// company's id resolves to null.
+#[derive(Default)]
+pub struct EntityQuery;
+
+#[Object]
+impl EntityQuery {
+    #[graphql(entity)]
+    async fn find_conversation_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Conversation>> {
+        entity::<conversation::Entity, _>(ctx, &id, Conversation).await
+    }
+
+    #[graphql(entity)]
+    async fn find_message_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Message>> {
+        entity::<message::Entity, _>(ctx, &id, Message).await
+    }
+
+    #[graphql(entity)]
+    async fn find_contact_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Contact>> {
+        entity::<contact::Entity, _>(ctx, &id, Contact).await
+    }
+
+    #[graphql(entity)]
+    async fn find_inbox_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Inbox>> {
+        entity::<inbox::Entity, _>(ctx, &id, Inbox).await
+    }
+
+    #[graphql(entity)]
+    async fn find_call_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Call>> {
+        entity::<call::Entity, _>(ctx, &id, Call).await
+    }
+
+    #[graphql(entity)]
+    async fn find_agent_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+    ) -> async_graphql::Result<Option<Agent>> {
+        entity::<agent::Entity, _>(ctx, &id, Agent).await
+    }
+}
+
+/// One entity by its key, through the loader; a malformed id finds nothing. async-graphql
+/// does not run `guard` on entity resolvers, so the scope is checked here.
+async fn entity<E, T>(
+    ctx: &Context<'_>,
+    id: &ID,
+    wrap: fn(E::Model) -> T,
+) -> async_graphql::Result<Option<T>>
+where
+    E: crate::services::tenancy::CompanyOwned + Send + Sync + 'static,
+    E::Model: Clone + Send + Sync + 'static,
+{
+    super::guards::require(ctx, Scope::ReadConversations)?;
+    let Some(id) = lookup_id(id) else {
+        return Ok(None);
+    };
+    Ok(load::<E>(ctx, id).await?.map(wrap))
 }
 
 /// Resolves ids of any type: one batched statement per type, whatever the number of ids.
