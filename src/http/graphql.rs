@@ -1,6 +1,14 @@
 //! GraphQL over HTTP: POST executes JSON requests (single or batched); GET executes a query
 //! from the URL, or opens GraphiQL for a browser. Bearer authentication happens here, before
 //! anything executes; a missing or bad token is HTTP 401 with code UNAUTHENTICATED.
+//!
+//! Follows the GraphQL-over-HTTP specification (checked in CI by graphql-http's server
+//! audits, tests/federation/audits.mjs): the response media type is negotiated on `Accept`
+//! (`application/graphql-response+json` or `application/json`, the default); a POST must be
+//! `Content-Type: application/json` (else 415) with a string `query` (else 400); a mutation
+//! over GET is 405; a request that cannot execute (parse or validation failure) has no `data`
+//! entry, and is HTTP 400 under `application/graphql-response+json` (200 under
+//! `application/json`, for older clients).
 
 use super::AppState;
 use crate::auth::{TokenError, Viewer};
@@ -22,37 +30,22 @@ pub async fn post_graphql(
     body: Bytes,
 ) -> Response {
     let media = response_media(&headers);
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            v.split(';')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_ascii_lowercase()
-        });
-    if content_type.as_deref() != Some(JSON) {
+    if !is_json_utf8(&headers) {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
             "BAD_REQUEST",
-            "send the request as Content-Type: application/json",
+            "send the request as Content-Type: application/json (UTF-8)",
         );
     }
     let viewer = match authenticate(&state, &headers) {
         Ok(v) => v,
         Err(err) => return unauthorized(err, &headers),
     };
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let batch = match parse_body(&body) {
         Ok(batch) => batch,
-        Err(e) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                "BAD_REQUEST",
-                &format!("the body is not a GraphQL request: {e}"),
-            );
+        Err(message) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
     execute(&state, viewer, batch, media).await
@@ -114,21 +107,65 @@ async fn execute(
         state.schema.execute_batch(batch.data(viewer).data(loader))
     })
     .await;
-    // With the GraphQL response media type, a request that could not execute at all (no
-    // data, only errors without a path: parse or validation failures) is a 400.
-    let failed_request = |r: &async_graphql::Response| {
-        r.data == async_graphql::Value::Null
-            && !r.errors.is_empty()
-            && r.errors.iter().all(|e| e.path.is_empty())
-    };
+    // With the GraphQL response media type, a request that could not execute at all is a 400.
     let status = match &response {
-        BatchResponse::Single(r) if media == GRAPHQL_RESPONSE && failed_request(r) => {
+        BatchResponse::Single(r) if media == GRAPHQL_RESPONSE && is_request_error(r) => {
             StatusCode::BAD_REQUEST
         }
         _ => StatusCode::OK,
     };
-    let body = serde_json::to_vec(&response).expect("a GraphQL response always serializes");
-    (status, [(header::CONTENT_TYPE, media)], body).into_response()
+    let body = match response {
+        BatchResponse::Single(r) => response_body(r),
+        BatchResponse::Batch(rs) => {
+            serde_json::Value::Array(rs.into_iter().map(response_body).collect())
+        }
+    };
+    (status, [(header::CONTENT_TYPE, media)], body.to_string()).into_response()
+}
+
+/// A request that could not execute at all: no data, and only errors without a path (parse
+/// or validation failures, limits, unknown operation, variables that do not coerce).
+fn is_request_error(r: &async_graphql::Response) -> bool {
+    r.data == async_graphql::Value::Null
+        && !r.errors.is_empty()
+        && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+/// The response as JSON. A request error has no `data` entry at all (the GraphQL spec: "If an
+/// error was raised before execution begins, the data entry should not be present"); a
+/// response that executed keeps `data`, null included.
+fn response_body(r: async_graphql::Response) -> serde_json::Value {
+    let request_error = is_request_error(&r);
+    let mut body = serde_json::to_value(&r).expect("a GraphQL response always serializes");
+    if request_error && let Some(object) = body.as_object_mut() {
+        object.remove("data");
+    }
+    body
+}
+
+/// The body of a POST: one request object, or a non-empty array of them (a batch), each with
+/// a string `query`. The error message says what is wrong, for a 400.
+fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not JSON: {e}"))?;
+    let requests = match &value {
+        serde_json::Value::Array(items) if items.is_empty() => {
+            return Err("the batch is empty: send at least one request".into());
+        }
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    for request in requests {
+        let Some(object) = request.as_object() else {
+            return Err("a GraphQL request is a JSON object with a `query`".into());
+        };
+        match object.get("query") {
+            Some(serde_json::Value::String(_)) => {}
+            Some(_) => return Err("`query` must be a string".into()),
+            None => return Err("missing `query`: the GraphQL document to execute".into()),
+        }
+    }
+    serde_json::from_value(value).map_err(|e| format!("the body is not a GraphQL request: {e}"))
 }
 
 fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Viewer, TokenError> {
@@ -158,17 +195,85 @@ fn request_error(status: StatusCode, media: &'static str, code: &str, message: &
     (status, [(header::CONTENT_TYPE, media)], body.to_string()).into_response()
 }
 
-/// `application/graphql-response+json` when the client accepts it, else `application/json`.
+/// The response media type, negotiated on `Accept`: of `application/graphql-response+json`
+/// and `application/json`, the one with the higher quality, where a type named explicitly
+/// takes its own quality and otherwise that of `application/*`, else `*/*` (the most specific
+/// range wins, as in HTTP); on a tie, the type named explicitly, then
+/// `application/graphql-response+json`. Without `Accept`, or when it accepts neither,
+/// `application/json` (the spec's default, which it allows instead of a 406).
 fn response_media(headers: &HeaderMap) -> &'static str {
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    if accept.contains(GRAPHQL_RESPONSE) {
+    // The highest quality (in thousandths) given to each media range.
+    let (mut graphql_response, mut json, mut application, mut any) = (None, None, None, None);
+    for value in headers.get_all(header::ACCEPT) {
+        let Ok(value) = value.to_str() else { continue };
+        for range in value.split(',') {
+            let mut parts = range.split(';');
+            let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let quality = parts
+                .filter_map(|p| p.split_once('='))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case("q"))
+                .map_or(1000, |(_, q)| parse_quality(q.trim()));
+            let slot = match media.as_str() {
+                GRAPHQL_RESPONSE => &mut graphql_response,
+                JSON => &mut json,
+                "application/*" => &mut application,
+                "*/*" => &mut any,
+                _ => continue,
+            };
+            *slot = (*slot).max(Some(quality));
+        }
+    }
+    // (quality, named explicitly) of each type.
+    let effective = |named: Option<u16>| {
+        named
+            .map(|q| (q, true))
+            .or(application.or(any).map(|q| (q, false)))
+            .unwrap_or((0, false))
+    };
+    let (graphql_response, json) = (effective(graphql_response), effective(json));
+    let named_and_tied = graphql_response == json && graphql_response.1;
+    if graphql_response.0 > 0 && (graphql_response > json || named_and_tied) {
         GRAPHQL_RESPONSE
     } else {
         JSON
     }
+}
+
+/// An HTTP quality value ("0.8") in thousandths; malformed values count as 0 (not acceptable).
+fn parse_quality(q: &str) -> u16 {
+    let (whole, fraction) = q.split_once('.').unwrap_or((q, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    match whole {
+        "1" if fraction.bytes().all(|b| b == b'0') => 1000,
+        "0" => format!("{fraction:0<3}").parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// Whether the request body is declared as `application/json`, in UTF-8 (the only charset
+/// the specification requires; `charset` may be absent, meaning UTF-8).
+fn is_json_utf8(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';');
+    if !parts
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .eq_ignore_ascii_case(JSON)
+    {
+        return false;
+    }
+    parts.filter_map(|p| p.split_once('=')).all(|(k, v)| {
+        !k.trim().eq_ignore_ascii_case("charset")
+            || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+    })
 }
 
 fn accepts_html(headers: &HeaderMap) -> bool {
@@ -193,4 +298,113 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
         None => doc.operations.iter().next().map(|(_, op)| op.node.ty),
     };
     op == Some(OperationType::Mutation)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> &'static str {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).unwrap());
+        response_media(&headers)
+    }
+
+    #[test]
+    fn the_response_type_follows_accept() {
+        assert_eq!(response_media(&HeaderMap::new()), JSON);
+        assert_eq!(accept("application/json"), JSON);
+        assert_eq!(
+            accept("application/graphql-response+json"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(
+            accept("application/graphql-response+json, application/json;q=0.9"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(
+            accept("application/graphql-response+json;q=0.5, application/json"),
+            JSON
+        );
+        assert_eq!(
+            accept("application/json, application/graphql-response+json"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(accept("*/*"), JSON);
+        assert_eq!(accept("application/*"), JSON);
+        assert_eq!(
+            accept("*/*;q=0.8, application/graphql-response+json"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(accept("application/graphql-response+json;q=0"), JSON);
+        assert_eq!(
+            accept("Application/GraphQL-Response+JSON; charset=utf-8"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(accept("text/html"), JSON);
+        // The most specific range decides: JSON is refused here, so GraphQL's type it is.
+        assert_eq!(
+            accept("application/*;q=0.5, application/json;q=0"),
+            GRAPHQL_RESPONSE
+        );
+        assert_eq!(accept("*/*, application/graphql-response+json;q=0"), JSON);
+        assert_eq!(
+            accept("application/graphql-response+json;q=0.9, */*;q=1"),
+            JSON
+        );
+    }
+
+    #[test]
+    fn quality_values_parse() {
+        assert_eq!(parse_quality("1"), 1000);
+        assert_eq!(parse_quality("1.000"), 1000);
+        assert_eq!(parse_quality("0.8"), 800);
+        assert_eq!(parse_quality("0.05"), 50);
+        assert_eq!(parse_quality("0"), 0);
+        for bad in ["", "2", "1.5", "0.1234", "x", "0.-1", "-0.5"] {
+            assert_eq!(parse_quality(bad), 0, "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_json_in_utf8_is_accepted() {
+        let content_type = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(value).unwrap());
+            is_json_utf8(&headers)
+        };
+        assert!(!is_json_utf8(&HeaderMap::new()));
+        assert!(content_type("application/json"));
+        assert!(content_type("Application/JSON; charset=\"UTF-8\""));
+        assert!(!content_type("application/json; charset=latin1"));
+        assert!(!content_type("text/plain"));
+        assert!(!content_type("application/graphql"));
+        assert!(!content_type("application/jsonx"));
+    }
+
+    #[test]
+    fn a_post_body_needs_a_string_query() {
+        assert!(parse_body(br#"{"query":"{ __typename }"}"#).is_ok());
+        assert!(parse_body(br#"[{"query":"{ a }"},{"query":"{ b }"}]"#).is_ok());
+        for (body, says) in [
+            (&b"{ not json"[..], "not JSON"),
+            (b"[]", "empty"),
+            (b"{}", "missing `query`"),
+            (br#"{"qeury":"{ a }"}"#, "missing `query`"),
+            (br#"{"query":null}"#, "must be a string"),
+            (br#"{"query":1}"#, "must be a string"),
+            (br#"[{"query":"{ a }"},{}]"#, "missing `query`"),
+            (b"[1]", "JSON object"),
+            (br#""{ a }""#, "JSON object"),
+            (
+                br#"{"query":"{ a }","variables":"x"}"#,
+                "not a GraphQL request",
+            ),
+        ] {
+            let err = parse_body(body).err().unwrap_or_else(|| {
+                panic!("accepted {}", String::from_utf8_lossy(body));
+            });
+            assert!(err.contains(says), "{err}");
+        }
+    }
 }

@@ -1,5 +1,7 @@
-//! axum only: the router, GraphQL over HTTP at /graphql, health endpoints.
+//! axum only: the router, GraphQL over HTTP at /graphql, GraphiQL's files under /graphiql/,
+//! health endpoints.
 
+mod graphiql;
 mod graphql;
 mod health;
 
@@ -29,16 +31,9 @@ pub struct AppState {
 impl AppState {
     /// `demo_token`, when given, is prefilled in GraphiQL's headers.
     pub fn new(db: DatabaseConnection, keys: TokenKeys, demo_token: Option<&str>) -> Self {
-        let header = demo_token.map(|t| format!("Bearer {t}"));
-        let mut page = async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .title("conversations-graph");
-        if let Some(h) = header.as_deref() {
-            page = page.header("Authorization", h);
-        }
         AppState {
             schema: crate::graphql::schema(db.clone()),
-            graphiql: page.finish().into(),
+            graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
             keys: Arc::new(keys),
         }
@@ -52,6 +47,7 @@ pub fn app(state: AppState) -> Router {
             "/graphql",
             get(graphql::get_graphql).post(graphql::post_graphql),
         )
+        .merge(graphiql::routes())
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(not_found)
