@@ -385,3 +385,28 @@ both_backends!(
     content_types_are_negotiated,
     health_endpoints_answer,
 );
+
+mod codes {
+    use super::common::fixtures::ACME;
+    use super::common::{TestApp, first_code};
+    use serde_json::json;
+
+    async fn every_error_carries_a_code(app: &TestApp) {
+        let token = app.reader(ACME);
+        // Parse failure, unknown field, and a variable of the wrong type: all before execution.
+        for query in ["{ conversations {", "{ nope }"] {
+            let body = app.graphql(&token, query, json!({})).await;
+            assert_eq!(first_code(&body), "BAD_REQUEST", "{query}");
+        }
+        let body = app
+            .graphql(
+                &token,
+                "query($n: Int) { conversations(first: $n) { totalCount } }",
+                json!({ "n": "ten" }),
+            )
+            .await;
+        assert_eq!(first_code(&body), "BAD_REQUEST");
+    }
+
+    crate::both_backends!(every_error_carries_a_code);
+}

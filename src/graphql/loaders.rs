@@ -53,6 +53,9 @@ where
     let mut work = std::pin::pin!(work(Arc::new(loader)));
     let mut batches = FuturesUnordered::new();
     std::future::poll_fn(move |cx| {
+        // Self-wakes in a row before handing back to the runtime: tokio's cooperative
+        // budget only refills there, and a resource out of budget wakes the task at once.
+        let mut spins = 0;
         loop {
             let flag = Arc::new(WakeFlag {
                 woken: AtomicBool::new(false),
@@ -66,6 +69,11 @@ where
                 batches.push(batch);
             }
             if flag.woken.swap(false, AtomicOrdering::SeqCst) {
+                spins += 1;
+                if spins > 64 {
+                    cx.waker().wake_by_ref();
+                    return Poll::Pending;
+                }
                 continue; // it only yielded: let it register the rest of its keys first
             }
             while let Poll::Ready(Some(())) = batches.poll_next_unpin(cx) {}

@@ -140,6 +140,30 @@ fn response_body(r: async_graphql::Response) -> serde_json::Value {
     if request_error && let Some(object) = body.as_object_mut() {
         object.remove("data");
     }
+    // async-graphql's own errors (parse, validation, variables, argument coercion) carry no
+    // code; ours always do. Give every error one: BAD_REQUEST before execution,
+    // BAD_USER_INPUT for a field argument that did not coerce.
+    if let Some(errors) = body.get_mut("errors").and_then(|e| e.as_array_mut()) {
+        for error in errors {
+            let has_path = error.get("path").is_some_and(|p| !p.is_null());
+            let Some(object) = error.as_object_mut() else {
+                continue;
+            };
+            let extensions = object
+                .entry("extensions")
+                .or_insert_with(|| serde_json::json!({}));
+            if let Some(ext) = extensions.as_object_mut()
+                && !ext.contains_key("code")
+            {
+                let code = if has_path {
+                    "BAD_USER_INPUT"
+                } else {
+                    "BAD_REQUEST"
+                };
+                ext.insert("code".into(), code.into());
+            }
+        }
+    }
     body
 }
 

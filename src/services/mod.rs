@@ -23,3 +23,10 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
         .duration_trunc(TimeDelta::microseconds(1))
         .expect("truncating now to microseconds cannot overflow")
 }
+
+/// A client-given instant at the precision both databases store (microseconds), so that a
+/// row's cursor and its stored sort key agree.
+pub fn to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    t.duration_trunc(TimeDelta::microseconds(1)).unwrap_or(t)
+}

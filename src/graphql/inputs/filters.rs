@@ -22,8 +22,8 @@ pub struct DateTimeRange {
 impl From<&DateTimeRange> for TimeRange {
     fn from(r: &DateTimeRange) -> Self {
         TimeRange {
-            from: r.from,
-            to: r.to,
+            from: r.from.map(crate::services::to_micros),
+            to: r.to.map(crate::services::to_micros),
         }
     }
 }

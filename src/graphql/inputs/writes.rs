@@ -137,7 +137,7 @@ impl CreateConversationInput {
             is_simulation: self.is_simulation,
             is_chat_opened: self.is_chat_opened,
             responded_by: self.responded_by.map(Into::into),
-            started_at: self.started_at,
+            started_at: self.started_at.map(crate::services::to_micros),
         };
         e.finish(new)
     }
@@ -203,7 +203,7 @@ impl UpdateConversationInput {
             is_simulation: patch_req(&mut e, "isSimulation", self.is_simulation, |_, v| v),
             is_chat_opened: patch_req(&mut e, "isChatOpened", self.is_chat_opened, |_, v| v),
             responded_by: patch_opt(self.responded_by, |v| Some(v.into())),
-            started_at: patch_opt(self.started_at, Some),
+            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t))),
         };
         e.finish(patch)
     }
@@ -232,7 +232,7 @@ impl CreateMessageInput {
             direction: self.direction.into(),
             channel: self.channel.map(Into::into),
             metadata: self.metadata.map(|j| j.0),
-            sent_at: self.sent_at,
+            sent_at: self.sent_at.map(crate::services::to_micros),
         };
         e.finish(new)
     }
@@ -392,7 +392,7 @@ impl CreateCallInput {
             handled_by: self.handled_by.map(Into::into),
             summary: e.text(&["input", "summary"], self.summary, MAX_CONTENT, true),
             campaign_id: opt_id(&mut e, "campaignId", self.campaign_id),
-            started_at: self.started_at,
+            started_at: self.started_at.map(crate::services::to_micros),
         };
         e.finish(new)
     }
@@ -438,7 +438,7 @@ impl UpdateCallInput {
                 e.text(&["input", "summary"], v, MAX_CONTENT, true)
             }),
             campaign_id: patch_id(&mut e, "campaignId", self.campaign_id),
-            started_at: patch_opt(self.started_at, Some),
+            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t))),
         };
         e.finish(patch)
     }

@@ -8,7 +8,10 @@ use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::AgentKind;
 use entity::agent::{ActiveModel, Entity, Model};
+use entity::conversation;
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -78,6 +81,22 @@ pub async fn delete(
     let tx = WriteTx::begin(db).await?;
     if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "agent")]));
+    }
+    // Clear the agent from its conversations here rather than by the foreign keys alone,
+    // so those conversations' updatedAt moves too.
+    let now = crate::services::now();
+    for column in [
+        conversation::Column::AssigneeId,
+        conversation::Column::AgentId,
+        conversation::Column::SeenById,
+    ] {
+        conversation::Entity::update_many()
+            .col_expr(column, Expr::value(Option::<Uuid>::None))
+            .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+            .filter(conversation::Column::CompanyId.eq(viewer.company_id))
+            .filter(column.eq(id))
+            .exec(&*tx)
+            .await?;
     }
     delete_row::<Entity>(&*tx, viewer, id, "agent", reason.as_deref()).await?;
     tx.commit().await?;

@@ -110,6 +110,7 @@ async fn refresh_last_message(
         .expr(Expr::col((Entity, Column::SentAt)).max())
         .from(Entity)
         .and_where(Column::ConversationId.eq(conversation_id))
+        .and_where(Column::CompanyId.eq(viewer.company_id))
         .to_owned();
     conversation::Entity::update_many()
         .col_expr(
