@@ -8,8 +8,11 @@ use crate::services::seed;
 use crate::{AppState, app, db};
 use anyhow::{Context, bail};
 use jsonwebtoken::Algorithm;
+use std::future::IntoFuture;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::Notify;
 
 pub fn init_tracing() {
     use tracing_subscriber::EnvFilter;
@@ -88,20 +91,53 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             30 * 86_400,
         )
     });
+    let limits = args.limits.limits();
+    // Serve through a pool with the serving settings (statements stop at the request
+    // timeout on PostgreSQL); migrations and the seed above ran without them.
+    let settings = db::PoolSettings {
+        acquire_timeout: args.database_acquire_timeout,
+        statement_timeout: Some(limits.timeout),
+    };
+    conn.close().await.ok();
+    let conn = db::connect_with(&db::resolve_url(&args.database)?, &settings).await?;
     let addr = listener.local_addr()?;
     let prefill = demo_token.as_deref().filter(|_| seed_demo);
-    let state = AppState::new(conn.clone(), keys, prefill);
+    let state = AppState::new(conn.clone(), keys, prefill).with_limits(limits);
     println!("GraphiQL: http://{addr}/graphql");
     if let Some(token) = &demo_token {
         println!("Demo company token (valid 30 days):");
         println!("Authorization: Bearer {token}");
     }
     tracing::info!(%addr, "ready");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the HTTP server failed")?;
+    // On SIGTERM or Ctrl-C the listener closes at once; requests in flight get the grace
+    // period to finish, then the pool closes.
+    let signalled = Arc::new(Notify::new());
+    let notify = signalled.clone();
+    let server = axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            notify.notify_one();
+        })
+        .into_future();
+    let grace = args.shutdown_grace;
+    let drained = tokio::select! {
+        served = server => {
+            served.context("the HTTP server failed")?;
+            true
+        }
+        () = async {
+            signalled.notified().await;
+            tokio::time::sleep(grace).await;
+        } => false,
+    };
     conn.close().await.ok();
+    if !drained {
+        bail!(
+            "requests were still running {:.1} s after the shutdown signal (SHUTDOWN_GRACE_SECONDS); exited without them",
+            grace.as_secs_f64()
+        );
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -1,9 +1,11 @@
 //! Command line and environment: every setting has a flag and most an environment variable;
 //! a flag wins over the environment. Parsed once in `main`, then passed down as plain data.
 
+use crate::graphql::limits::Limits;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// The default database: a SQLite file under ./data, created on first use.
 pub const DEFAULT_SQLITE_PATH: &str = "data/conversations.db";
@@ -65,6 +67,100 @@ pub struct ServeArgs {
     /// SQLite default, off when DATABASE_URL is set.
     #[arg(long, env = "SEED_DEMO")]
     pub seed_demo: Option<bool>,
+    #[command(flatten)]
+    pub limits: LimitsArgs,
+    /// How long a request waits for a database connection (reconnecting to a database that
+    /// went away included) before failing with SERVICE_UNAVAILABLE.
+    #[arg(
+        long,
+        env = "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        default_value = "3",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub database_acquire_timeout: Duration,
+    /// After SIGTERM or Ctrl-C, how long requests in flight may take to finish before the
+    /// server exits anyway.
+    #[arg(
+        long,
+        env = "SHUTDOWN_GRACE_SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub shutdown_grace: Duration,
+}
+
+/// What one request may ask for; each refusal is an error with its own code.
+#[derive(Debug, Clone, Args)]
+pub struct LimitsArgs {
+    /// Deepest nesting of fields in an operation (introspection aside).
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_query_depth: u64,
+    /// Largest complexity of an operation: each field costs 1 plus its selection, and a
+    /// connection costs `first`/`last` (default 20) times its selection.
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_query_complexity: u64,
+    /// Most aliased fields in an operation, fragments expanded.
+    #[arg(long, env = "MAX_ALIASES", default_value_t = 30)]
+    pub max_aliases: u64,
+    /// Most root fields in an operation, fragments expanded.
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_root_fields: u64,
+    /// Most operations in one batched request (a JSON array body).
+    #[arg(long, env = "MAX_BATCH_SIZE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_batch_size: u64,
+    /// Largest request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_body_bytes: u64,
+    /// Longest a request may execute before it is cancelled (fractions allowed); on
+    /// PostgreSQL also each statement's `statement_timeout`.
+    #[arg(
+        long,
+        env = "REQUEST_TIMEOUT_SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub request_timeout: Duration,
+    /// Serve introspection (`__schema`, `__type`); GraphiQL and code generators need it.
+    #[arg(
+        long,
+        env = "INTROSPECTION",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub introspection: bool,
+}
+
+impl LimitsArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_depth: self.max_query_depth,
+            max_complexity: self.max_query_complexity,
+            max_aliases: self.max_aliases,
+            max_root_fields: self.max_root_fields,
+            max_batch: usize::try_from(self.max_batch_size).unwrap_or(usize::MAX),
+            max_body_bytes: usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX),
+            timeout: self.request_timeout,
+            introspection: self.introspection,
+        }
+    }
+}
+
+/// A positive number of seconds, fractions allowed ("0.5").
+fn parse_seconds(value: &str) -> Result<Duration, String> {
+    let seconds: f64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("expected a number of seconds, got {value:?}"))?;
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 {
+        return Err(format!(
+            "expected a number of seconds above 0 and at most 86400, got {value:?}"
+        ));
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// How `serve` verifies bearer tokens: exactly one key source (a secret, a public key file

@@ -23,6 +23,34 @@ pub fn resolve_url(args: &DatabaseArgs) -> anyhow::Result<String> {
 /// Opens a pool. SQLite gets WAL, a busy timeout (writers wait rather than fail) and
 /// foreign keys; both get bounded connect and acquire timeouts so a dead database fails fast.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    connect_with(url, &PoolSettings::default()).await
+}
+
+/// How a pool waits: for a connection, and (PostgreSQL) for a statement.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// How long a request waits for a connection, including reconnecting to a database
+    /// that went away, before it fails with SERVICE_UNAVAILABLE.
+    pub acquire_timeout: Duration,
+    /// On PostgreSQL, the server cancels any statement running longer (SQLite has no such
+    /// setting). None: no limit.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            acquire_timeout: Duration::from_secs(3),
+            statement_timeout: None,
+        }
+    }
+}
+
+/// Like `connect`, with these settings.
+pub async fn connect_with(
+    url: &str,
+    settings: &PoolSettings,
+) -> anyhow::Result<DatabaseConnection> {
     let scheme = url.split(':').next().unwrap_or_default();
     if !matches!(scheme, "sqlite" | "postgres" | "postgresql") {
         bail!(
@@ -31,8 +59,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         );
     }
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.connect_timeout(Duration::from_secs(5))
-        .acquire_timeout(Duration::from_secs(5))
+    opts.connect_timeout(settings.acquire_timeout)
+        .acquire_timeout(settings.acquire_timeout)
         .sqlx_logging(false);
     if scheme == "sqlite" {
         opts.map_sqlx_sqlite_opts(|o| {
@@ -43,6 +71,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         });
     } else {
         opts.max_connections(16).min_connections(1);
+        if let Some(timeout) = settings.statement_timeout {
+            let ms = timeout.as_millis().max(1).to_string();
+            opts.map_sqlx_postgres_opts(move |o| o.options([("statement_timeout", ms.as_str())]));
+        }
     }
     Database::connect(opts).await.map_err(|e| {
         anyhow::anyhow!(

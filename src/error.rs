@@ -4,7 +4,7 @@
 
 use crate::auth::Scope;
 use async_graphql::ErrorExtensions;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 #[derive(Debug)]
 pub enum AppError {
@@ -12,7 +12,9 @@ pub enum AppError {
     Forbidden(Scope),        // FORBIDDEN
     NotFound(&'static str),  // NOT_FOUND
     BadInput(String),        // BAD_USER_INPUT
+    Conflict(&'static str),  // CONFLICT
     Unavailable,             // SERVICE_UNAVAILABLE
+    Timeout,                 // TIMEOUT
     Internal(anyhow::Error), // INTERNAL_SERVER_ERROR; the cause is logged, never sent
 }
 
@@ -23,7 +25,9 @@ impl AppError {
             AppError::Forbidden(_) => "FORBIDDEN",
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::BadInput(_) => "BAD_USER_INPUT",
+            AppError::Conflict(_) => "CONFLICT",
             AppError::Unavailable => "SERVICE_UNAVAILABLE",
+            AppError::Timeout => "TIMEOUT",
             AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
         }
     }
@@ -37,7 +41,11 @@ impl AppError {
             AppError::Forbidden(scope) => format!("this token lacks the {scope} scope"),
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::BadInput(message) => message.clone(),
+            AppError::Conflict(message) => (*message).into(),
             AppError::Unavailable => "the database is unavailable; try again shortly".into(),
+            AppError::Timeout => {
+                "the database took too long and the statement was cancelled".into()
+            }
             AppError::Internal(_) => "internal error".into(),
         }
     }
@@ -51,18 +59,79 @@ impl From<anyhow::Error> for AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        match &err {
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
+        match classify(&err) {
+            Some(DbFailure::Unavailable) => {
                 tracing::warn!(error = %err, "database unavailable");
-                AppError::Unavailable
+                return AppError::Unavailable;
             }
-            _ => match err.sql_err() {
-                Some(SqlErr::UniqueConstraintViolation(_)) => {
-                    AppError::BadInput("a record with these values already exists".into())
-                }
-                _ => AppError::Internal(err.into()),
-            },
+            Some(DbFailure::Cancelled) => {
+                tracing::warn!(error = %err, "statement cancelled by statement_timeout");
+                return AppError::Timeout;
+            }
+            Some(DbFailure::Contended) => {
+                tracing::info!(error = %err, "write lost a race with a concurrent write");
+                return AppError::Conflict(
+                    "the change conflicted with a concurrent change; retry it",
+                );
+            }
+            None => {}
         }
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                AppError::BadInput("a record with these values already exists".into())
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => AppError::Conflict(
+                "a record this change refers to was changed or deleted concurrently; retry it",
+            ),
+            _ => AppError::Internal(err.into()),
+        }
+    }
+}
+
+/// Database failures that are not the request's fault and not a bug.
+enum DbFailure {
+    /// The database cannot be reached, or the connection broke.
+    Unavailable,
+    /// PostgreSQL cancelled the statement (statement_timeout).
+    Cancelled,
+    /// A deadlock or serialization failure between concurrent transactions.
+    Contended,
+}
+
+fn classify(err: &DbErr) -> Option<DbFailure> {
+    use sea_orm::sqlx::Error as Sqlx;
+    let runtime = match err {
+        DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => return Some(DbFailure::Unavailable),
+        DbErr::Exec(runtime) | DbErr::Query(runtime) => runtime,
+        _ => return None,
+    };
+    let RuntimeErr::SqlxError(sqlx) = runtime else {
+        return None;
+    };
+    match sqlx.as_ref() {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::Protocol(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed => Some(DbFailure::Unavailable),
+        Sqlx::Database(db) => {
+            let code = db.code()?;
+            // PostgreSQL SQLSTATEs: class 08 is a connection exception; 57P01-57P03 are
+            // shutdowns and "cannot connect now"; 57014 is a cancelled query; 40001 and
+            // 40P01 are serialization failures and deadlocks.
+            match code.as_ref() {
+                c if c.starts_with("08") => Some(DbFailure::Unavailable),
+                "57P01" | "57P02" | "57P03" => Some(DbFailure::Unavailable),
+                "57014" => Some(DbFailure::Cancelled),
+                // SQLite: SQLITE_BUSY (and its extended codes) after the busy timeout: another
+                // process held the write lock that long.
+                "5" | "261" | "517" => Some(DbFailure::Unavailable),
+                "40001" | "40P01" => Some(DbFailure::Contended),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

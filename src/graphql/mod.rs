@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod guards;
 pub mod inputs;
+pub mod limits;
 pub mod loaders;
 pub mod mutation;
 pub mod pagination;
@@ -13,7 +14,9 @@ pub mod types;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
+use limits::{Limits, QueryLimits};
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
@@ -27,9 +30,15 @@ pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscri
     .enable_federation()
 }
 
-/// The schema the server runs, reading through `db`.
-pub fn schema(db: DatabaseConnection) -> AppSchema {
-    builder().data(db).finish()
+/// The schema the server runs, reading through `db`, refusing what exceeds `limits`.
+pub fn schema(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
+    let builder = builder().data(db);
+    let builder = if limits.introspection {
+        builder
+    } else {
+        builder.disable_introspection()
+    };
+    builder.extension(QueryLimits(limits)).finish()
 }
 
 /// The federation SDL (with `@link` and `@key`), read from the schema's own

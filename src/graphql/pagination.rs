@@ -134,3 +134,15 @@ pub fn connection<M, N>(
         total,
     }
 }
+
+/// The complexity of a connection field: 1, plus its selection times the page size asked
+/// for (`first` or `last`, else `default`; out-of-range sizes count as the maximum and are
+/// then refused by the field itself with a clearer message).
+pub fn connection_cost(first: Option<i32>, last: Option<i32>, default: i32, child: usize) -> usize {
+    let size = match (first, last) {
+        (None, None) => default,
+        (first, last) => first.unwrap_or(0).max(last.unwrap_or(0)),
+    };
+    let size = size.clamp(0, MAX_PAGE_SIZE) as usize;
+    1usize.saturating_add(size.saturating_mul(child))
+}

@@ -7,7 +7,7 @@ use super::inputs::{
     MessageSearchFilter,
 };
 use super::loaders::{ById, loader};
-use super::pagination::{PageArgs, PageRequest, connection};
+use super::pagination::{PageArgs, PageRequest, connection, connection_cost};
 use super::types::conversation::{CallConnection, ConversationConnection};
 use super::types::enums::AgentKind;
 use super::types::{
@@ -57,7 +57,10 @@ impl ReadQuery {
 
     /// Several objects by id, in the order given; null for each id with no object.
     /// At most 100 ids.
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "1 + ids.len().min(100) * child_complexity"
+    )]
     async fn nodes(
         &self,
         ctx: &Context<'_>,
@@ -89,7 +92,10 @@ impl ReadQuery {
     }
 
     /// The company's conversations, filtered and ordered (default: most recently updated first).
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn conversations(
         &self,
@@ -144,7 +150,10 @@ impl ReadQuery {
     }
 
     /// The company's contacts, filtered and ordered (default: newest first).
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn contacts(
         &self,
@@ -190,7 +199,10 @@ impl ReadQuery {
     }
 
     /// The company's inboxes, by name.
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn inboxes(
         &self,
         ctx: &Context<'_>,
@@ -247,7 +259,10 @@ impl ReadQuery {
     }
 
     /// The company's calls, filtered and ordered (default: latest start first).
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn calls(
         &self,
@@ -298,7 +313,10 @@ impl ReadQuery {
     }
 
     /// The company's agents, by name.
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn agents(
         &self,
         ctx: &Context<'_>,
@@ -341,7 +359,10 @@ pub type MessageSearchConnection = Connection<MessageSearchHit>;
 impl SearchQuery {
     /// The company's messages whose content contains `query` (case-insensitive, Unicode
     /// included; `%`, `_` and `\` are literal), newest first, with their context.
-    #[graphql(guard = "Scope::ReadConversations")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, None, 10, child_complexity)"
+    )]
     async fn search_messages(
         &self,
         ctx: &Context<'_>,

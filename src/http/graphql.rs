@@ -16,6 +16,7 @@ use crate::graphql::loaders::with_loader;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -27,7 +28,7 @@ const JSON: &str = "application/json";
 pub async fn post_graphql(
     State(state): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let media = response_media(&headers);
     if !is_json_utf8(&headers) {
@@ -42,12 +43,46 @@ pub async fn post_graphql(
         Ok(v) => v,
         Err(err) => return unauthorized(err, &headers),
     };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            let limit = state.limits.max_body_bytes;
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                "PAYLOAD_TOO_LARGE",
+                &format!("the request body is larger than {limit} bytes"),
+            );
+        }
+        Err(_) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "BAD_REQUEST",
+                "the request body could not be read",
+            );
+        }
+    };
     let batch = match parse_body(&body) {
         Ok(batch) => batch,
         Err(message) => {
             return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
+    if let BatchRequest::Batch(requests) = &batch
+        && requests.len() > state.limits.max_batch
+    {
+        let limit = state.limits.max_batch;
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "BATCH_TOO_LARGE",
+            &format!(
+                "the batch has {} operations, and at most {limit} are allowed",
+                requests.len()
+            ),
+        );
+    }
     execute(&state, viewer, batch, media).await
 }
 
@@ -103,10 +138,27 @@ async fn execute(
     batch: BatchRequest,
     media: &'static str,
 ) -> Response {
-    let response = with_loader(state.db.clone(), viewer.clone(), |loader| {
+    let run = with_loader(state.db.clone(), viewer.clone(), |loader| {
         state.schema.execute_batch(batch.data(viewer).data(loader))
-    })
-    .await;
+    });
+    // Past the timeout the request's future is dropped: its statements stop being awaited
+    // and an open transaction rolls back.
+    let Ok(response) = tokio::time::timeout(state.limits.timeout, run).await else {
+        let status = if media == GRAPHQL_RESPONSE {
+            StatusCode::GATEWAY_TIMEOUT
+        } else {
+            StatusCode::OK
+        };
+        return request_error(
+            status,
+            media,
+            "TIMEOUT",
+            &format!(
+                "the request did not finish within {} ms and was cancelled",
+                state.limits.timeout.as_millis()
+            ),
+        );
+    };
     // With the GraphQL response media type, a request that could not execute at all is a 400.
     let status = match &response {
         BatchResponse::Single(r) if media == GRAPHQL_RESPONSE && is_request_error(r) => {

@@ -7,6 +7,7 @@ mod health;
 
 use crate::auth::TokenKeys;
 use crate::graphql::AppSchema;
+use crate::graphql::limits::Limits;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
@@ -14,9 +15,6 @@ use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-
-/// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -26,16 +24,31 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     /// The GraphiQL page served to browsers at GET /graphql.
     pub graphiql: Arc<str>,
+    /// What one request may ask for.
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
-    /// `demo_token`, when given, is prefilled in GraphiQL's headers.
+    /// `demo_token`, when given, is prefilled in GraphiQL's headers. The limits are the
+    /// defaults; `with_limits` changes them.
     pub fn new(db: DatabaseConnection, keys: TokenKeys, demo_token: Option<&str>) -> Self {
+        let limits = Arc::new(Limits::default());
         AppState {
-            schema: crate::graphql::schema(db.clone()),
+            schema: crate::graphql::schema(db.clone(), limits.clone()),
             graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
             keys: Arc::new(keys),
+            limits,
+        }
+    }
+
+    /// The same state, refusing requests that exceed `limits` instead.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        let limits = Arc::new(limits);
+        AppState {
+            schema: crate::graphql::schema(self.db.clone(), limits.clone()),
+            limits,
+            ..self
         }
     }
 }
@@ -51,7 +64,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
         .with_state(state)
 }
 

@@ -43,6 +43,14 @@ pub fn check_query(query: &str) -> Result<(), AppError> {
             "`query` must be at most {MAX_QUERY_CHARS} characters, got {n}"
         )));
     }
+    if query
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        return Err(AppError::BadInput(
+            "`query` must not contain control characters other than tab and newline".into(),
+        ));
+    }
     Ok(())
 }
 

@@ -7,9 +7,10 @@ use super::validate::UserError;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::audit_log;
+use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, IntoActiveModel, QueryFilter, TransactionTrait,
+    DbBackend, IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
 };
 use std::ops::Deref;
 use tokio::sync::{Mutex, MutexGuard};
@@ -79,7 +80,9 @@ pub async fn audit(
     Ok(())
 }
 
-/// Pushes NOT_FOUND at `path` unless `id` is a row of `E` in the viewer's company.
+/// Pushes NOT_FOUND at `path` unless `id` is a row of `E` in the viewer's company. On
+/// PostgreSQL the row is then locked against deletion (FOR KEY SHARE) until the transaction
+/// ends, so what refers to it can be written without racing its delete.
 pub async fn must_exist<E: CompanyOwned>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -91,6 +94,7 @@ pub async fn must_exist<E: CompanyOwned>(
     if let Some(id) = id {
         let found = scoped::<E>(viewer)
             .filter(E::id_column().eq(id))
+            .lock(LockType::KeyShare)
             .one(db)
             .await?;
         if found.is_none() {
@@ -100,8 +104,24 @@ pub async fn must_exist<E: CompanyOwned>(
     Ok(())
 }
 
-/// The viewer's row of `E` with this id, if any.
+/// The viewer's row of `E` with this id, if any, locked (FOR UPDATE on PostgreSQL; SQLite
+/// writes are serialised anyway) until the transaction ends: what a write reads to decide,
+/// no concurrent write changes or deletes before it commits. A row deleted by a write that
+/// committed while this one waited is not found.
 pub async fn find<E: CompanyOwned>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<E::Model>, AppError> {
+    Ok(scoped::<E>(viewer)
+        .filter(E::id_column().eq(id))
+        .lock(LockType::Update)
+        .one(db)
+        .await?)
+}
+
+/// The viewer's row of `E` with this id, if any, without locking it.
+pub async fn peek<E: CompanyOwned>(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,

@@ -4,11 +4,13 @@
 #![allow(dead_code)]
 
 pub mod fixtures;
+pub mod process;
 pub mod read_fixtures;
 pub mod search_fixtures;
 pub mod writes;
 
 use conversations_graph::auth::TokenKeys;
+use conversations_graph::graphql::limits::Limits;
 use conversations_graph::{AppState, app, db};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -228,6 +230,15 @@ impl TestApp {
     /// other checks). `token()` and `reader()` still sign with the test secret, so their
     /// tokens work only when `verifier` is `TokenKeys::hs256(SECRET)` with default checks.
     pub async fn serve_with_keys(db: TestDb, verifier: TokenKeys) -> TestApp {
+        Self::serve_with(db, verifier, Limits::default()).await
+    }
+
+    /// Like `serve`, with these request limits instead of the defaults.
+    pub async fn serve_with_limits(db: TestDb, limits: Limits) -> TestApp {
+        Self::serve_with(db, TokenKeys::hs256(SECRET.as_bytes()), limits).await
+    }
+
+    pub async fn serve_with(db: TestDb, verifier: TokenKeys, limits: Limits) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // The server's connection counts every statement it runs (SeaORM's metric hook).
@@ -237,7 +248,7 @@ impl TestApp {
         conn.set_metric_callback(move |_| {
             counter.fetch_add(1, Ordering::SeqCst);
         });
-        let state = AppState::new(conn, verifier, None);
+        let state = AppState::new(conn, verifier, None).with_limits(limits);
         tokio::spawn(async move { axum::serve(listener, app(state)).await });
         TestApp {
             addr,

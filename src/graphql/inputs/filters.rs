@@ -110,11 +110,43 @@ fn one_or_many<G: Copy + Into<E>, E: PartialEq>(
     }
 }
 
+/// Longest text a filter compares with, in characters.
+pub const MAX_FILTER_TEXT: usize = 200;
+
+/// A text a filter compares with: at most `MAX_FILTER_TEXT` characters, and no control
+/// characters but tab and newline (the databases cannot hold NUL, and nothing stored has
+/// the others).
+pub fn filter_text(value: &Option<String>, path: &str) -> Result<Option<String>, AppError> {
+    let Some(text) = value else {
+        return Ok(None);
+    };
+    check_filter_text(text, path)?;
+    Ok(Some(text.clone()))
+}
+
+fn check_filter_text(text: &str, path: &str) -> Result<(), AppError> {
+    let n = text.chars().count();
+    if n > MAX_FILTER_TEXT {
+        return Err(AppError::BadInput(format!(
+            "`{path}` must be at most {MAX_FILTER_TEXT} characters, got {n}"
+        )));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        return Err(AppError::BadInput(format!(
+            "`{path}` must not contain control characters other than tab and newline"
+        )));
+    }
+    Ok(())
+}
+
 fn phone_digits(value: &Option<String>, path: &str) -> Result<Option<String>, AppError> {
-    match value {
+    match filter_text(value, path)? {
         None => Ok(None),
         Some(v) => {
-            let d = digits(v);
+            let d = digits(&v);
             if d.is_empty() {
                 Err(AppError::BadInput(format!(
                     "`{path}` must contain at least one digit"
@@ -163,7 +195,8 @@ impl ConversationFilter {
             is_simulation: self.is_simulation,
             responded_by: self.responded_by.map(Into::into),
             contact_phone_digits: phone_digits(&self.contact_phone, &p("contactPhone"))?,
-            contact_email: self.contact_email.as_ref().map(|e| e.trim().to_owned()),
+            contact_email: filter_text(&self.contact_email, &p("contactEmail"))?
+                .map(|e| e.trim().to_owned()),
             created_at: self.created_at.as_ref().map(Into::into),
             updated_at: self.updated_at.as_ref().map(Into::into),
             last_message_at: self.last_message_at.as_ref().map(Into::into),
@@ -204,11 +237,11 @@ impl ContactFilter {
     pub fn to_service(&self, path: &str) -> Result<contacts::Filter, AppError> {
         let p = |field: &str| format!("{path}.{field}");
         Ok(contacts::Filter {
-            query: self.query.clone().filter(|q| !q.trim().is_empty()),
-            name: self.name.clone(),
-            surname: self.surname.clone(),
+            query: filter_text(&self.query, &p("query"))?.filter(|q| !q.trim().is_empty()),
+            name: filter_text(&self.name, &p("name"))?,
+            surname: filter_text(&self.surname, &p("surname"))?,
             phone_digits: phone_digits(&self.phone, &p("phone"))?,
-            email: self.email.clone(),
+            email: filter_text(&self.email, &p("email"))?,
             and: nested(&self.and, &p("and"), |f, path| f.to_service(path))?.unwrap_or_default(),
             or: nested(&self.or, &p("or"), |f, path| f.to_service(path))?,
             not: self

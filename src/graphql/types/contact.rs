@@ -2,7 +2,7 @@
 
 use super::conversation::{ConversationConnection, nested_conversations};
 use crate::graphql::inputs::{ConversationFilter, ConversationOrder};
-use crate::graphql::pagination::PageArgs;
+use crate::graphql::pagination::{PageArgs, connection_cost};
 use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -56,6 +56,7 @@ impl Contact {
     }
     /// The contact's conversations, filtered and ordered like the root `conversations`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

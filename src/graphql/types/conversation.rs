@@ -5,7 +5,7 @@ use super::{Agent, Call, Contact, CountSource, Inbox, ListTotal, Message, load, 
 use crate::graphql::connection::Connection;
 use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
-use crate::graphql::pagination::{PageArgs, PageRequest, connection};
+use crate::graphql::pagination::{PageArgs, PageRequest, connection, connection_cost};
 use crate::services::conversations::{self, Parent};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
@@ -161,6 +161,7 @@ impl Conversation {
         Ok(page.and_then(|p| p.items.into_iter().next()).map(Message))
     }
     /// The conversation's messages, newest first unless `orderBy` says otherwise.
+    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -196,6 +197,7 @@ impl Conversation {
         ))
     }
     /// The calls behind the conversation, latest start first unless `orderBy` says otherwise.
+    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
     async fn calls(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,7 @@
 use super::conversation::{ConversationConnection, nested_conversations};
 use super::enums::Channel;
 use crate::graphql::inputs::{ConversationFilter, ConversationOrder};
-use crate::graphql::pagination::PageArgs;
+use crate::graphql::pagination::{PageArgs, connection_cost};
 use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -47,6 +47,7 @@ impl Inbox {
     /// Conversations that came through this inbox, filtered and ordered like the root
     /// `conversations`.
     #[allow(clippy::too_many_arguments)]
+    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

@@ -3,7 +3,7 @@
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::services::validate::{Outcome, UserError};
-use crate::services::write::{WriteTx, delete_row, find};
+use crate::services::write::{WriteTx, delete_row, find, peek};
 use chrono::{DateTime, Utc};
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
@@ -90,9 +90,20 @@ pub async fn delete(
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    let Some(message) = find::<Entity>(&*tx, viewer, id).await? else {
-        return Ok(Err(vec![UserError::not_found(&["id"], "message")]));
+    // Lock the conversation before the message, in the order every other write locks them
+    // (a conversation's delete locks it, then its messages), so the two never deadlock;
+    // and so that the newest message is read only after concurrent creates have committed.
+    let not_found = || Ok(Err(vec![UserError::not_found(&["id"], "message")]));
+    let Some(message) = peek::<Entity>(&*tx, viewer, id).await? else {
+        return not_found();
     };
+    if super::conversations::find(&*tx, viewer, message.conversation_id)
+        .await?
+        .is_none()
+        || find::<Entity>(&*tx, viewer, id).await?.is_none()
+    {
+        return not_found();
+    }
     delete_row::<Entity>(&*tx, viewer, id, "message", reason.as_deref()).await?;
     refresh_last_message(&*tx, viewer, message.conversation_id).await?;
     tx.commit().await?;

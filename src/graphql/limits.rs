@@ -1,0 +1,401 @@
+//! What one request may ask for, and the check that refuses more before any SQL runs.
+//!
+//! Every operation is measured on its syntax tree with fragments expanded (each fragment
+//! once, memoised, so a document that doubles at every fragment is measured in linear
+//! time): its depth, its aliases, its root fields and its size. Refusals happen in
+//! `prepare_request`, before async-graphql's own validation walks the document (which would
+//! walk such a document in exponential time). After validation, the complexity async-graphql
+//! computes, where a connection's cost is `first`/`last` times its selection, gets its limit.
+//!
+//! Introspection (`__schema`, `__type`) is measured apart: its depth is fixed by clients'
+//! standard query (deeper than most data queries, because of `ofType` chains), so it does
+//! not count towards the depth limit; instead, lists inside it (`types`, `fields`, ...) may
+//! nest at most `MAX_INTROSPECTION_LISTS` deep, which bounds its response size.
+
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
+};
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How deep lists may nest inside introspection: `__schema { types { fields { args } } }` is
+/// three, which the standard introspection query needs and never exceeds.
+pub const MAX_INTROSPECTION_LISTS: u64 = 3;
+
+/// Introspection fields whose value is a list.
+const INTROSPECTION_LISTS: [&str; 8] = [
+    "types",
+    "fields",
+    "inputFields",
+    "interfaces",
+    "possibleTypes",
+    "enumValues",
+    "args",
+    "directives",
+];
+
+/// The limits of one request. `Default` is what `serve` uses unless configured otherwise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    /// Nesting of fields (introspection aside).
+    pub max_depth: u64,
+    /// async-graphql complexity: each field costs 1 plus its selection, and a connection
+    /// costs `first` (or `last`, or the default page size) times its selection.
+    pub max_complexity: u64,
+    /// Aliased fields in an operation, fragments expanded.
+    pub max_aliases: u64,
+    /// Fields at the root of an operation, fragments expanded.
+    pub max_root_fields: u64,
+    /// Operations in one batched request (a JSON array body).
+    pub max_batch: usize,
+    /// Bytes of a request body.
+    pub max_body_bytes: usize,
+    /// Time one HTTP request may execute for; on PostgreSQL also each statement's limit.
+    pub timeout: Duration,
+    /// Whether `__schema` and `__type` are served (GraphiQL and codegen need them).
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 12,
+            max_complexity: 50_000,
+            max_aliases: 30,
+            max_root_fields: 20,
+            max_batch: 10,
+            max_body_bytes: 1024 * 1024,
+            timeout: Duration::from_secs(10),
+            introspection: true,
+        }
+    }
+}
+
+/// An error that refuses a request, with its code and, for limits, the limit and the
+/// measured value in `extensions`.
+pub fn refusal(code: &str, message: String, limit: Option<(u64, u64)>) -> ServerError {
+    let mut error = ServerError::new(message, None);
+    let extensions = error.extensions.get_or_insert_with(Default::default);
+    extensions.set("code", code);
+    if let Some((limit, actual)) = limit {
+        extensions.set("limit", Value::from(limit));
+        extensions.set("actual", Value::from(actual));
+    }
+    error
+}
+
+/// The extension enforcing `Limits` on every request.
+pub struct QueryLimits(pub Arc<Limits>);
+
+impl ExtensionFactory for QueryLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension(self.0.clone()))
+    }
+}
+
+struct LimitsExtension(Arc<Limits>);
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for LimitsExtension {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // A document that does not parse is left to async-graphql, which reports it.
+        if let Ok(document) = request.parsed_query() {
+            check(document, &self.0)?;
+        }
+        next.run(ctx, request).await
+    }
+
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let result = next.run(ctx).await?;
+        let complexity = result.complexity as u64;
+        if complexity > self.0.max_complexity {
+            return Err(vec![too_complex(complexity, self.0.max_complexity, "")]);
+        }
+        Ok(result)
+    }
+}
+
+fn too_complex(actual: u64, limit: u64, at_least: &str) -> ServerError {
+    refusal(
+        "QUERY_TOO_COMPLEX",
+        format!(
+            "the query is too complex: it costs {at_least}{actual}, and at most {limit} is allowed; ask for smaller pages (`first`/`last`) or fewer fields"
+        ),
+        Some((limit, actual)),
+    )
+}
+
+/// Refuses `document` if any of its operations exceeds a limit, or uses introspection
+/// while it is off.
+pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), ServerError> {
+    let mut measure = Measure {
+        document,
+        fragments: HashMap::new(),
+    };
+    for (_, operation) in document.operations.iter() {
+        let shape = measure.selection_set(&operation.node.selection_set.node, false)?;
+        if shape.introspection && !limits.introspection {
+            return Err(refusal(
+                "INTROSPECTION_DISABLED",
+                "introspection (__schema, __type) is turned off on this server".into(),
+                None,
+            ));
+        }
+        if shape.size > limits.max_complexity {
+            return Err(too_complex(shape.size, limits.max_complexity, "at least "));
+        }
+        if shape.depth > limits.max_depth {
+            return Err(refusal(
+                "QUERY_TOO_DEEP",
+                format!(
+                    "the query nests fields {} deep, and at most {} is allowed",
+                    shape.depth, limits.max_depth
+                ),
+                Some((limits.max_depth, shape.depth)),
+            ));
+        }
+        if shape.introspection_lists > MAX_INTROSPECTION_LISTS {
+            return Err(refusal(
+                "QUERY_TOO_DEEP",
+                format!(
+                    "the introspection nests lists {} deep, and at most {MAX_INTROSPECTION_LISTS} is allowed",
+                    shape.introspection_lists
+                ),
+                Some((MAX_INTROSPECTION_LISTS, shape.introspection_lists)),
+            ));
+        }
+        if shape.aliases > limits.max_aliases {
+            return Err(refusal(
+                "TOO_MANY_ALIASES",
+                format!(
+                    "the operation has {} aliased fields, and at most {} are allowed",
+                    shape.aliases, limits.max_aliases
+                ),
+                Some((limits.max_aliases, shape.aliases)),
+            ));
+        }
+        if shape.roots > limits.max_root_fields {
+            return Err(refusal(
+                "TOO_MANY_ROOT_FIELDS",
+                format!(
+                    "the operation has {} root fields, and at most {} are allowed",
+                    shape.roots, limits.max_root_fields
+                ),
+                Some((limits.max_root_fields, shape.roots)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The measurements of a selection set with its fragments expanded. Counts saturate.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Shape {
+    /// Selections (fields, spreads, inline fragments) in the expanded tree: a lower bound of
+    /// the complexity, and the work of walking it.
+    size: u64,
+    /// Nesting of fields outside introspection.
+    depth: u64,
+    /// Nesting of list fields inside introspection.
+    introspection_lists: u64,
+    aliases: u64,
+    /// Fields at this level.
+    roots: u64,
+    /// Whether `__schema` or `__type` is selected.
+    introspection: bool,
+}
+
+impl Shape {
+    /// Adds a fragment's (or inline fragment's) selection, which sits at this level.
+    fn absorb(&mut self, inner: Shape) {
+        self.size = self.size.saturating_add(1).saturating_add(inner.size);
+        self.depth = self.depth.max(inner.depth);
+        self.introspection_lists = self.introspection_lists.max(inner.introspection_lists);
+        self.aliases = self.aliases.saturating_add(inner.aliases);
+        self.roots = self.roots.saturating_add(inner.roots);
+        self.introspection |= inner.introspection;
+    }
+}
+
+enum Memo {
+    InProgress,
+    Done(Shape),
+}
+
+struct Measure<'a> {
+    document: &'a ExecutableDocument,
+    /// Fragment shapes by (name, inside introspection).
+    fragments: HashMap<(&'a str, bool), Memo>,
+}
+
+impl<'a> Measure<'a> {
+    fn selection_set(
+        &mut self,
+        set: &'a SelectionSet,
+        in_introspection: bool,
+    ) -> Result<Shape, ServerError> {
+        let mut shape = Shape::default();
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => {
+                    let field = &field.node;
+                    let name = field.name.node.as_str();
+                    let enters = !in_introspection && matches!(name, "__schema" | "__type");
+                    let inside = in_introspection || enters;
+                    let child = self.selection_set(&field.selection_set.node, inside)?;
+                    shape.size = shape.size.saturating_add(1).saturating_add(child.size);
+                    shape.aliases = shape
+                        .aliases
+                        .saturating_add(child.aliases)
+                        .saturating_add(u64::from(field.alias.is_some()));
+                    shape.roots = shape.roots.saturating_add(1);
+                    shape.introspection |= enters || child.introspection;
+                    if inside {
+                        let own =
+                            u64::from(in_introspection && INTROSPECTION_LISTS.contains(&name));
+                        shape.introspection_lists = shape
+                            .introspection_lists
+                            .max(child.introspection_lists.saturating_add(own));
+                    } else {
+                        shape.depth = shape.depth.max(child.depth.saturating_add(1));
+                        shape.introspection_lists =
+                            shape.introspection_lists.max(child.introspection_lists);
+                    }
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    // An unknown fragment is a validation error async-graphql reports.
+                    if let Some(inner) = self.fragment(name, in_introspection)? {
+                        shape.absorb(inner);
+                    }
+                }
+                Selection::InlineFragment(inline) => {
+                    let inner =
+                        self.selection_set(&inline.node.selection_set.node, in_introspection)?;
+                    shape.absorb(inner);
+                }
+            }
+        }
+        Ok(shape)
+    }
+
+    fn fragment(
+        &mut self,
+        name: &'a str,
+        in_introspection: bool,
+    ) -> Result<Option<Shape>, ServerError> {
+        match self.fragments.get(&(name, in_introspection)) {
+            Some(Memo::Done(shape)) => return Ok(Some(*shape)),
+            Some(Memo::InProgress) => {
+                return Err(refusal(
+                    "BAD_REQUEST",
+                    format!(
+                        "fragment `{name}` spreads itself, directly or through other fragments"
+                    ),
+                    None,
+                ));
+            }
+            None => {}
+        }
+        let document = self.document;
+        let Some(fragment) = document.fragments.get(name) else {
+            return Ok(None);
+        };
+        self.fragments
+            .insert((name, in_introspection), Memo::InProgress);
+        let shape = self.selection_set(&fragment.node.selection_set.node, in_introspection)?;
+        self.fragments
+            .insert((name, in_introspection), Memo::Done(shape));
+        Ok(Some(shape))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::parse_query;
+
+    fn shape(query: &str) -> Shape {
+        let document = parse_query(query).unwrap();
+        let mut measure = Measure {
+            document: &document,
+            fragments: HashMap::new(),
+        };
+        let (_, operation) = document.operations.iter().next().unwrap();
+        measure
+            .selection_set(&operation.node.selection_set.node, false)
+            .unwrap()
+    }
+
+    #[test]
+    fn depth_counts_nested_fields_through_fragments() {
+        assert_eq!(shape("{ a }").depth, 1);
+        assert_eq!(shape("{ a { b { c } } d }").depth, 3);
+        assert_eq!(shape("{ a { ...F } } fragment F on T { b { c } }").depth, 3);
+        assert_eq!(shape("{ a { ... on T { b { c { d } } } } }").depth, 4);
+    }
+
+    #[test]
+    fn aliases_and_roots_count_expanded_fragments() {
+        let s = shape("{ x: a y: a ...F ...F } fragment F on Q { z: b c }");
+        assert_eq!(s.aliases, 4);
+        assert_eq!(s.roots, 6);
+        assert_eq!(shape("{ a { x: b y: b } }").roots, 1);
+        assert_eq!(shape("{ a { x: b y: b } }").aliases, 2);
+    }
+
+    #[test]
+    fn a_doubling_fragment_chain_is_measured_without_expanding_it() {
+        // 60 fragments, each spreading the previous twice: 2^60 fields when expanded.
+        let mut query = String::from("{ ...F60 } fragment F0 on Query { a }");
+        for i in 1..=60 {
+            query.push_str(&format!(
+                " fragment F{i} on Query {{ ...F{} ...F{} }}",
+                i - 1,
+                i - 1
+            ));
+        }
+        let s = shape(&query);
+        assert!(s.size > 1 << 60, "{}", s.size);
+        assert_eq!(s.roots, 1 << 60);
+    }
+
+    #[test]
+    fn fragment_cycles_are_refused() {
+        let document =
+            parse_query("{ ...A } fragment A on Q { ...B } fragment B on Q { a ...A }").unwrap();
+        let err = check(&document, &Limits::default()).unwrap_err();
+        assert!(err.message.contains("spreads itself"), "{}", err.message);
+    }
+
+    #[test]
+    fn introspection_is_measured_by_list_nesting_not_depth() {
+        let s = shape(
+            "{ __schema { types { fields { args { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }",
+        );
+        assert!(s.introspection);
+        assert_eq!(s.depth, 0);
+        assert_eq!(s.introspection_lists, 3);
+        let s = shape(
+            "{ __type(name: \"Q\") { fields { type { fields { type { fields { name } } } } } } }",
+        );
+        assert_eq!(s.introspection_lists, 3);
+        let s = shape(
+            "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
+        );
+        assert_eq!(s.introspection_lists, 4);
+        assert!(!shape("{ __typename a }").introspection);
+    }
+}
