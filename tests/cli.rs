@@ -27,6 +27,16 @@ fn bin() -> Command {
         "JWT_LEEWAY_SECONDS",
         "SEED_DEMO",
         "RUST_LOG",
+        "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+        "SHUTDOWN_GRACE_SECONDS",
+        "MAX_QUERY_DEPTH",
+        "MAX_QUERY_COMPLEXITY",
+        "MAX_ALIASES",
+        "MAX_ROOT_FIELDS",
+        "MAX_BATCH_SIZE",
+        "MAX_BODY_BYTES",
+        "REQUEST_TIMEOUT_SECONDS",
+        "INTROSPECTION",
     ] {
         cmd.env_remove(var);
     }
@@ -330,4 +340,89 @@ fn schema_prints_the_federation_sdl() {
         "{sdl}"
     );
     assert!(sdl.contains("type Conversation"));
+}
+
+#[test]
+fn malformed_limits_are_reported_by_name() {
+    for (var, value, flag) in [
+        ("MAX_QUERY_DEPTH", "0", "--max-query-depth"),
+        ("MAX_QUERY_COMPLEXITY", "lots", "--max-query-complexity"),
+        ("MAX_BATCH_SIZE", "-1", "--max-batch-size"),
+        ("MAX_BODY_BYTES", "0", "--max-body-bytes"),
+        ("REQUEST_TIMEOUT_SECONDS", "-1", "--request-timeout"),
+        ("REQUEST_TIMEOUT_SECONDS", "NaN", "--request-timeout"),
+        ("SHUTDOWN_GRACE_SECONDS", "soon", "--shutdown-grace"),
+        ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "0", "--database-acquire-timeout"),
+        ("INTROSPECTION", "maybe", "--introspection"),
+    ] {
+        let out = run(bin().args(["serve"]).env(var, value));
+        assert_clear_failure(&out, 2, flag);
+    }
+}
+
+/// The limits set in the environment are the ones the server enforces.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_from_the_environment_are_enforced() {
+    let db = TestDb::create(common::Backend::Sqlite).await.unwrap();
+    let mut cmd = bin();
+    cmd.env("DATABASE_URL", &db.url)
+        .env("JWT_SECRET", "a-shared-secret")
+        .env("SEED_DEMO", "true")
+        .env("MAX_QUERY_DEPTH", "2")
+        .env("MAX_BATCH_SIZE", "1")
+        .env("INTROSPECTION", "false");
+    let server = start(cmd);
+    let client = reqwest::Client::new();
+    let post = |body: Value| {
+        client
+            .post(format!("{}/graphql", server.base))
+            .bearer_auth(&server.demo_token)
+            .json(&body)
+            .send()
+    };
+
+    // Depth 2 passes; depth 3 is refused with the configured limit.
+    let ok: Value = post(json!({ "query": "{ conversations(first: 1) { totalCount } }" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok["data"]["conversations"]["totalCount"], 100, "{ok}");
+    let deep: Value = post(json!({ "query": "{ conversations(first: 1) { nodes { id } } }" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(deep["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP", "{deep}");
+    assert_eq!(deep["errors"][0]["extensions"]["limit"], 2);
+    assert_eq!(deep["errors"][0]["extensions"]["actual"], 3);
+    assert!(deep.get("data").is_none(), "{deep}");
+
+    let introspection: Value = post(json!({ "query": "{ __schema { queryType { name } } }" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        introspection["errors"][0]["extensions"]["code"],
+        "INTROSPECTION_DISABLED",
+        "{introspection}"
+    );
+    let typename: Value = post(json!({ "query": "{ __typename }" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(typename["data"]["__typename"], "Query", "{typename}");
+
+    let batch = post(json!([{ "query": "{ __typename }" }, { "query": "{ __typename }" }]))
+        .await
+        .unwrap();
+    assert_eq!(batch.status(), 400);
+    let batch: Value = batch.json().await.unwrap();
+    assert_eq!(batch["errors"][0]["extensions"]["code"], "BATCH_TOO_LARGE", "{batch}");
 }
