@@ -111,7 +111,6 @@ fn classify(err: &DbErr) -> Option<DbFailure> {
     match sqlx.as_ref() {
         Sqlx::Io(_)
         | Sqlx::Tls(_)
-        | Sqlx::Protocol(_)
         | Sqlx::PoolTimedOut
         | Sqlx::PoolClosed
         | Sqlx::WorkerCrashed => Some(DbFailure::Unavailable),

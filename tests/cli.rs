@@ -352,7 +352,11 @@ fn malformed_limits_are_reported_by_name() {
         ("REQUEST_TIMEOUT_SECONDS", "-1", "--request-timeout"),
         ("REQUEST_TIMEOUT_SECONDS", "NaN", "--request-timeout"),
         ("SHUTDOWN_GRACE_SECONDS", "soon", "--shutdown-grace"),
-        ("DATABASE_ACQUIRE_TIMEOUT_SECONDS", "0", "--database-acquire-timeout"),
+        (
+            "DATABASE_ACQUIRE_TIMEOUT_SECONDS",
+            "0",
+            "--database-acquire-timeout",
+        ),
         ("INTROSPECTION", "maybe", "--introspection"),
     ] {
         let out = run(bin().args(["serve"]).env(var, value));
@@ -395,7 +399,10 @@ async fn limits_from_the_environment_are_enforced() {
         .json()
         .await
         .unwrap();
-    assert_eq!(deep["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP", "{deep}");
+    assert_eq!(
+        deep["errors"][0]["extensions"]["code"], "QUERY_TOO_DEEP",
+        "{deep}"
+    );
     assert_eq!(deep["errors"][0]["extensions"]["limit"], 2);
     assert_eq!(deep["errors"][0]["extensions"]["actual"], 3);
     assert!(deep.get("data").is_none(), "{deep}");
@@ -407,8 +414,7 @@ async fn limits_from_the_environment_are_enforced() {
         .await
         .unwrap();
     assert_eq!(
-        introspection["errors"][0]["extensions"]["code"],
-        "INTROSPECTION_DISABLED",
+        introspection["errors"][0]["extensions"]["code"], "INTROSPECTION_DISABLED",
         "{introspection}"
     );
     let typename: Value = post(json!({ "query": "{ __typename }" }))
@@ -424,5 +430,8 @@ async fn limits_from_the_environment_are_enforced() {
         .unwrap();
     assert_eq!(batch.status(), 400);
     let batch: Value = batch.json().await.unwrap();
-    assert_eq!(batch["errors"][0]["extensions"]["code"], "BATCH_TOO_LARGE", "{batch}");
+    assert_eq!(
+        batch["errors"][0]["extensions"]["code"], "BATCH_TOO_LARGE",
+        "{batch}"
+    );
 }

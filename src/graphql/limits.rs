@@ -59,6 +59,18 @@ pub struct Limits {
     pub introspection: bool,
 }
 
+impl Limits {
+    /// How deep selections (fields with a selection, fragment spreads and inline
+    /// fragments) may nest in the document: twice the depth limit, and at least 64, since
+    /// fragments and inline fragments add levels without adding depth. Past it a document
+    /// is refused before anything walks it recursively.
+    pub fn max_nesting(&self) -> usize {
+        usize::try_from(self.max_depth.saturating_mul(2))
+            .unwrap_or(usize::MAX)
+            .max(64)
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits {
@@ -107,8 +119,13 @@ impl Extension for LimitsExtension {
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
         // A document that does not parse is left to async-graphql, which reports it.
+        let operation_name = request.operation_name.clone();
+        let variables = request.variables.clone();
         if let Ok(document) = request.parsed_query() {
             check(document, &self.0)?;
+            let registry = &ctx.schema_env.registry;
+            super::variables::check(registry, document, operation_name.as_deref(), &variables)
+                .map_err(|message| refusal("BAD_REQUEST", message, None))?;
         }
         next.run(ctx, request).await
     }
@@ -143,9 +160,10 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
     let mut measure = Measure {
         document,
         fragments: HashMap::new(),
+        max_nesting: limits.max_nesting(),
     };
     for (_, operation) in document.operations.iter() {
-        let shape = measure.selection_set(&operation.node.selection_set.node, false)?;
+        let shape = measure.selection_set(&operation.node.selection_set.node, false, 0)?;
         if shape.introspection && !limits.introspection {
             return Err(refusal(
                 "INTROSPECTION_DISABLED",
@@ -215,6 +233,9 @@ struct Shape {
     roots: u64,
     /// Whether `__schema` or `__type` is selected.
     introspection: bool,
+    /// Levels of selection sets below this one (fields with a selection, spreads and
+    /// inline fragments each add one).
+    height: usize,
 }
 
 impl Shape {
@@ -226,6 +247,7 @@ impl Shape {
         self.aliases = self.aliases.saturating_add(inner.aliases);
         self.roots = self.roots.saturating_add(inner.roots);
         self.introspection |= inner.introspection;
+        self.height = self.height.max(inner.height.saturating_add(1));
     }
 }
 
@@ -238,14 +260,30 @@ struct Measure<'a> {
     document: &'a ExecutableDocument,
     /// Fragment shapes by (name, inside introspection).
     fragments: HashMap<(&'a str, bool), Memo>,
+    max_nesting: usize,
 }
 
 impl<'a> Measure<'a> {
+    fn too_nested(&self) -> ServerError {
+        refusal(
+            "QUERY_TOO_DEEP",
+            format!(
+                "selections (fields, fragment spreads and inline fragments) nest more than {} deep",
+                self.max_nesting
+            ),
+            None,
+        )
+    }
+
     fn selection_set(
         &mut self,
         set: &'a SelectionSet,
         in_introspection: bool,
+        nesting: usize,
     ) -> Result<Shape, ServerError> {
+        if nesting > self.max_nesting {
+            return Err(self.too_nested());
+        }
         let mut shape = Shape::default();
         for item in &set.items {
             match &item.node {
@@ -254,13 +292,20 @@ impl<'a> Measure<'a> {
                     let name = field.name.node.as_str();
                     let enters = !in_introspection && matches!(name, "__schema" | "__type");
                     let inside = in_introspection || enters;
-                    let child = self.selection_set(&field.selection_set.node, inside)?;
+                    let child = if field.selection_set.node.items.is_empty() {
+                        Shape::default()
+                    } else {
+                        self.selection_set(&field.selection_set.node, inside, nesting + 1)?
+                    };
                     shape.size = shape.size.saturating_add(1).saturating_add(child.size);
                     shape.aliases = shape
                         .aliases
                         .saturating_add(child.aliases)
                         .saturating_add(u64::from(field.alias.is_some()));
                     shape.roots = shape.roots.saturating_add(1);
+                    if !field.selection_set.node.items.is_empty() {
+                        shape.height = shape.height.max(child.height.saturating_add(1));
+                    }
                     shape.introspection |= enters || child.introspection;
                     if inside {
                         let own =
@@ -277,13 +322,16 @@ impl<'a> Measure<'a> {
                 Selection::FragmentSpread(spread) => {
                     let name = spread.node.fragment_name.node.as_str();
                     // An unknown fragment is a validation error async-graphql reports.
-                    if let Some(inner) = self.fragment(name, in_introspection)? {
+                    if let Some(inner) = self.fragment(name, in_introspection, nesting + 1)? {
                         shape.absorb(inner);
                     }
                 }
                 Selection::InlineFragment(inline) => {
-                    let inner =
-                        self.selection_set(&inline.node.selection_set.node, in_introspection)?;
+                    let inner = self.selection_set(
+                        &inline.node.selection_set.node,
+                        in_introspection,
+                        nesting + 1,
+                    )?;
                     shape.absorb(inner);
                 }
             }
@@ -291,13 +339,21 @@ impl<'a> Measure<'a> {
         Ok(shape)
     }
 
+    /// The shape of fragment `name`, spread at `nesting`.
     fn fragment(
         &mut self,
         name: &'a str,
         in_introspection: bool,
+        nesting: usize,
     ) -> Result<Option<Shape>, ServerError> {
         match self.fragments.get(&(name, in_introspection)) {
-            Some(Memo::Done(shape)) => return Ok(Some(*shape)),
+            Some(Memo::Done(shape)) => {
+                // Measured before, maybe less deep: it must fit here too.
+                if nesting.saturating_add(shape.height) > self.max_nesting {
+                    return Err(self.too_nested());
+                }
+                return Ok(Some(*shape));
+            }
             Some(Memo::InProgress) => {
                 return Err(refusal(
                     "BAD_REQUEST",
@@ -315,7 +371,8 @@ impl<'a> Measure<'a> {
         };
         self.fragments
             .insert((name, in_introspection), Memo::InProgress);
-        let shape = self.selection_set(&fragment.node.selection_set.node, in_introspection)?;
+        let shape =
+            self.selection_set(&fragment.node.selection_set.node, in_introspection, nesting)?;
         self.fragments
             .insert((name, in_introspection), Memo::Done(shape));
         Ok(Some(shape))
@@ -332,10 +389,11 @@ mod tests {
         let mut measure = Measure {
             document: &document,
             fragments: HashMap::new(),
+            max_nesting: 64,
         };
         let (_, operation) = document.operations.iter().next().unwrap();
         measure
-            .selection_set(&operation.node.selection_set.node, false)
+            .selection_set(&operation.node.selection_set.node, false, 0)
             .unwrap()
     }
 
@@ -370,6 +428,18 @@ mod tests {
         let s = shape(&query);
         assert!(s.size > 1 << 60, "{}", s.size);
         assert_eq!(s.roots, 1 << 60);
+    }
+
+    #[test]
+    fn a_long_chain_of_fragments_is_refused_without_recursing_through_it() {
+        let mut query = String::from("{ ...F0 }");
+        for i in 0..5000 {
+            query.push_str(&format!(" fragment F{i} on Query {{ ...F{} }}", i + 1));
+        }
+        query.push_str(" fragment F5000 on Query { __typename }");
+        let document = parse_query(&query).unwrap();
+        let err = check(&document, &Limits::default()).unwrap_err();
+        assert!(err.message.contains("nest more than 64"), "{}", err.message);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod mutation;
 pub mod pagination;
 pub mod query;
 pub mod types;
+mod variables;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -30,6 +31,9 @@ pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscri
     .enable_federation()
 }
 
+/// Most directives on one field, fragment or operation.
+const MAX_DIRECTIVES: usize = 16;
+
 /// The schema the server runs, reading through `db`, refusing what exceeds `limits`.
 pub fn schema(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
     let builder = builder().data(db);
@@ -38,7 +42,11 @@ pub fn schema(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
     } else {
         builder.disable_introspection()
     };
-    builder.extension(QueryLimits(limits)).finish()
+    builder
+        .limit_recursive_depth(limits.max_nesting())
+        .limit_directives(MAX_DIRECTIVES)
+        .extension(QueryLimits(limits))
+        .finish()
 }
 
 /// The federation SDL (with `@link` and `@key`), read from the schema's own

@@ -48,7 +48,7 @@ pub fn decode_cursor(ordering: &str, cursor: &str, arg: &str) -> Result<Position
                 .ok_or_else(invalid)?,
         ),
         Some(("i", n)) => SortValue::Int(n.parse().map_err(|_| invalid())?),
-        Some(("s", s)) => SortValue::Text(s.to_owned()),
+        Some(("s", s)) if !s.chars().any(char::is_control) => SortValue::Text(s.to_owned()),
         _ => return Err(invalid()),
     };
     Ok(Position {

@@ -24,6 +24,8 @@ use serde_json::json;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
+/// Longest error message sent; longer ones are cut.
+const MAX_MESSAGE_CHARS: usize = 1000;
 
 pub async fn post_graphql(
     State(state): State<AppState>,
@@ -93,7 +95,7 @@ pub async fn get_graphql(
 ) -> Response {
     let media = response_media(&headers);
     let query = query.unwrap_or_default();
-    let request = match async_graphql::http::parse_query_string(&query) {
+    let request = match parse_url(&query) {
         Ok(r) if !r.query.trim().is_empty() => r,
         Ok(_) if accepts_html(&headers) => return Html(state.graphiql.to_string()).into_response(),
         Ok(_) => {
@@ -104,13 +106,8 @@ pub async fn get_graphql(
                 "missing `query` parameter",
             );
         }
-        Err(e) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                "BAD_REQUEST",
-                &format!("malformed GraphQL request in the URL: {e}"),
-            );
+        Err(message) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
         }
     };
     let viewer = match authenticate(&state, &headers) {
@@ -201,6 +198,13 @@ fn response_body(r: async_graphql::Response) -> serde_json::Value {
             let Some(object) = error.as_object_mut() else {
                 continue;
             };
+            // Parse errors quote the offending line, which can be the whole document.
+            if let Some(serde_json::Value::String(message)) = object.get_mut("message")
+                && message.chars().count() > MAX_MESSAGE_CHARS
+            {
+                let cut: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+                *message = format!("{cut}…");
+            }
             let extensions = object
                 .entry("extensions")
                 .or_insert_with(|| serde_json::json!({}));
@@ -217,6 +221,37 @@ fn response_body(r: async_graphql::Response) -> serde_json::Value {
         }
     }
     body
+}
+
+/// A GraphQL request from a URL's query string: `query`, `operationName`, and `variables`
+/// and `extensions` as JSON (the GraphQL-over-HTTP parameter names).
+fn parse_url(query: &str) -> Result<async_graphql::Request, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Params {
+        #[serde(default)]
+        query: String,
+        operation_name: Option<String>,
+        variables: Option<String>,
+        extensions: Option<String>,
+    }
+    let malformed =
+        |e: &dyn std::fmt::Display| format!("malformed GraphQL request in the URL: {e}");
+    let params: Params = serde_urlencoded::from_str(query).map_err(|e| malformed(&e))?;
+    let json = |name: &str, text: Option<String>| -> Result<serde_json::Value, String> {
+        match text.as_deref().map(str::trim) {
+            None | Some("") | Some("null") => Ok(json!({})),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|e| malformed(&format!("`{name}` is not JSON: {e}"))),
+        }
+    };
+    let request = json!({
+        "query": params.query,
+        "operationName": params.operation_name.filter(|n| !n.is_empty()),
+        "variables": json("variables", params.variables)?,
+        "extensions": json("extensions", params.extensions)?,
+    });
+    serde_json::from_value(request).map_err(|e| malformed(&e))
 }
 
 /// The body of a POST: one request object, or a non-empty array of them (a batch), each with

@@ -1,7 +1,7 @@
 //! Calls: the filtered list, and pages of a conversation's calls (batched).
 
 use super::filters::TimeRange;
-use super::page::{self, Keyset, Page, Sort};
+use super::page::{self, KeyKind, Keyset, Page, Sort};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -87,6 +87,7 @@ impl Order {
         };
         Sort {
             key: Expr::col((Entity, key)),
+            kind: KeyKind::Time,
             id: Expr::col((Entity, Column::Id)),
             nullable,
             desc: self.desc,

@@ -1,7 +1,7 @@
 //! Contacts: the filtered, ordered list.
 
 use super::filters::{complement, contains_ci, digits, never, phone_contains};
-use super::page::{self, Keyset, Page, Sort, SortValue};
+use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -114,8 +114,13 @@ impl Order {
                 m.name.clone().into()
             }),
         };
+        let kind = match self.field {
+            OrderField::Name => KeyKind::Text,
+            _ => KeyKind::Time,
+        };
         Sort {
             key,
+            kind,
             id: col(Column::Id),
             nullable,
             desc: self.desc,

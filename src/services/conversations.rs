@@ -2,7 +2,7 @@
 //! always within the viewer's company.
 
 use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
-use super::page::{self, Keyset, Page, Sort, SortValue};
+use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -212,8 +212,13 @@ impl Order {
                 SortValue::Int(m.priority.rank().into())
             }),
         };
+        let kind = match self.field {
+            OrderField::Priority => KeyKind::Int,
+            _ => KeyKind::Time,
+        };
         Sort {
             key,
+            kind,
             id: col(Column::Id),
             nullable,
             desc: self.desc,

@@ -1,7 +1,7 @@
 //! Inboxes and agents: short lists ordered by name (byte-wise), then id.
 
 use super::contacts::binary_text;
-use super::page::{self, Keyset, Page, Sort};
+use super::page::{self, KeyKind, Keyset, Page, Sort};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -15,6 +15,7 @@ pub const AGENT_ORDER: &str = "agent:name:asc";
 pub fn inbox_sort(db: &impl ConnectionTrait) -> Sort<inbox::Model> {
     Sort {
         key: binary_text(db.get_database_backend(), "inboxes", "name"),
+        kind: KeyKind::Text,
         id: Expr::col((inbox::Entity, inbox::Column::Id)),
         nullable: false,
         desc: false,
@@ -25,6 +26,7 @@ pub fn inbox_sort(db: &impl ConnectionTrait) -> Sort<inbox::Model> {
 pub fn agent_sort(db: &impl ConnectionTrait) -> Sort<agent::Model> {
     Sort {
         key: binary_text(db.get_database_backend(), "agents", "name"),
+        kind: KeyKind::Text,
         id: Expr::col((agent::Entity, agent::Column::Id)),
         nullable: false,
         desc: false,

@@ -1,6 +1,6 @@
 //! Messages: pages of a conversation's messages (batched over many conversations).
 
-use super::page::{self, Keyset, Page, Sort};
+use super::page::{self, KeyKind, Keyset, Page, Sort};
 use super::tenancy::scoped;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -30,6 +30,7 @@ impl Order {
     pub fn sort(&self) -> Sort<Model> {
         Sort {
             key: Expr::col((Entity, Column::SentAt)),
+            kind: KeyKind::Time,
             id: Expr::col((Entity, Column::Id)),
             nullable: false,
             desc: self.desc,

@@ -102,10 +102,19 @@ impl<T> Page<T> {
     }
 }
 
-/// How a list is ordered: the key expression, whether it can be null, its direction, and
-/// how to read the key of a fetched row (for cursors).
+/// The type of a sort key; a cursor's key must have its ordering's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Time,
+    Int,
+    Text,
+}
+
+/// How a list is ordered: the key expression and its type, whether it can be null, its
+/// direction, and how to read the key of a fetched row (for cursors).
 pub struct Sort<M> {
     pub key: Expr,
+    pub kind: KeyKind,
     pub id: Expr,
     pub nullable: bool,
     pub desc: bool,
@@ -113,6 +122,24 @@ pub struct Sort<M> {
 }
 
 impl<M> Sort<M> {
+    /// Refuses a window whose cursors cannot be positions of this ordering: a key of
+    /// another type, or null for a key that is never null (only a forged cursor has one).
+    fn check(&self, keyset: &Keyset) -> Result<(), AppError> {
+        let admits = |pos: &Position| match &pos.key {
+            SortValue::Null => self.nullable,
+            SortValue::Time(_) => self.kind == KeyKind::Time,
+            SortValue::Int(_) => self.kind == KeyKind::Int,
+            SortValue::Text(_) => self.kind == KeyKind::Text,
+        };
+        if keyset.after.iter().chain(&keyset.before).all(admits) {
+            Ok(())
+        } else {
+            Err(AppError::BadInput(
+                "the cursor (`after` or `before`) is not a valid cursor for this list".into(),
+            ))
+        }
+    }
+
     fn order(&self, reverse: bool) -> Order {
         if self.desc != reverse {
             Order::Desc
@@ -208,6 +235,7 @@ pub async fn page<E: EntityTrait>(
     sort: &Sort<E::Model>,
     keyset: &Keyset,
 ) -> Result<Page<E::Model>, AppError> {
+    sort.check(keyset)?;
     if keyset.limit == 0 {
         return Ok(Page::empty());
     }
@@ -237,6 +265,7 @@ where
     E: CompanyOwned,
     C: ColumnTrait,
 {
+    sort.check(keyset)?;
     let id = E::id_column();
     let mut out: HashMap<Uuid, Page<E::Model>> =
         parents.iter().map(|p| (*p, Page::empty())).collect();

@@ -55,6 +55,8 @@ pub const MAX_PHONE: usize = 32;
 pub const MAX_CONTENT: usize = 10_000;
 pub const MAX_URL: usize = 2048;
 pub const MAX_REASON: usize = 1000;
+/// Largest message metadata, in bytes of compact JSON.
+pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
 /// Collects refusals while inputs are read.
 #[derive(Debug, Default)]
@@ -100,6 +102,40 @@ impl Errors {
             self.bad(path, "must not contain control characters");
         }
         Some(trimmed)
+    }
+
+    /// Free-form JSON: at most `MAX_METADATA_BYTES` as compact JSON, and no NUL character in
+    /// any key or string (PostgreSQL's jsonb cannot hold one).
+    pub fn metadata(
+        &mut self,
+        path: &[&str],
+        value: Option<serde_json::Value>,
+    ) -> Option<serde_json::Value> {
+        let value = value?;
+        let size = serde_json::to_vec(&value).map_or(usize::MAX, |v| v.len());
+        if size > MAX_METADATA_BYTES {
+            self.bad(
+                path,
+                format!("must be at most {MAX_METADATA_BYTES} bytes of JSON, got {size}"),
+            );
+        }
+        let mut stack = vec![&value];
+        let mut has_nul = false;
+        while let Some(v) = stack.pop() {
+            match v {
+                serde_json::Value::String(s) => has_nul |= s.contains('\0'),
+                serde_json::Value::Array(items) => stack.extend(items),
+                serde_json::Value::Object(map) => {
+                    has_nul |= map.keys().any(|k| k.contains('\0'));
+                    stack.extend(map.values());
+                }
+                _ => {}
+            }
+        }
+        if has_nul {
+            self.bad(path, "must not contain the NUL character (\\u0000)");
+        }
+        Some(value)
     }
 
     /// A trimmed string that must not be empty.

@@ -89,25 +89,68 @@ pub struct ConversationFilter {
     pub not: Option<Box<ConversationFilter>>,
 }
 
-/// Combines a single value and a list into one list condition (both must hold).
+/// Combines a single value and a list into one list condition (both must hold), without
+/// repeats, so a list's length never reaches SQL.
 fn one_or_many<G: Copy + Into<E>, E: PartialEq>(
     one: Option<G>,
     many: &Option<Vec<G>>,
 ) -> Option<Vec<E>> {
+    let distinct = |list: &[G]| {
+        let mut out: Vec<E> = Vec::new();
+        for &v in list {
+            let v: E = v.into();
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        out
+    };
     match (one, many) {
         (None, None) => None,
         (Some(v), None) => Some(vec![v.into()]),
-        (None, Some(list)) => Some(list.iter().map(|&v| v.into()).collect()),
+        (None, Some(list)) => Some(distinct(list)),
         (Some(v), Some(list)) => {
             let v: E = v.into();
-            let all: Vec<E> = list.iter().map(|&x| x.into()).collect();
-            Some(if all.contains(&v) {
+            Some(if distinct(list).contains(&v) {
                 vec![v]
             } else {
                 Vec::new()
             })
         }
     }
+}
+
+/// Most filters one filter may hold, itself and every `and`, `or` and `not` inside it
+/// included.
+pub const MAX_FILTER_NODES: usize = 100;
+/// Deepest nesting of `and`, `or` and `not`.
+pub const MAX_FILTER_NESTING: usize = 8;
+
+/// A filter that nests `and`, `or` and `not`.
+trait Nested {
+    fn children(&self) -> Vec<&Self>;
+}
+
+/// Refuses a filter larger than `MAX_FILTER_NODES` or nested deeper than
+/// `MAX_FILTER_NESTING`, before any of it is compiled to SQL.
+fn check_size<F: Nested>(filter: &F, path: &str) -> Result<(), AppError> {
+    let mut nodes = 0usize;
+    let mut stack = vec![(filter, 1usize)];
+    while let Some((f, depth)) = stack.pop() {
+        nodes += 1;
+        if nodes > MAX_FILTER_NODES {
+            return Err(AppError::BadInput(format!(
+                "`{path}` holds more than {MAX_FILTER_NODES} filters (counting every `and`, `or` and `not` entry)"
+            )));
+        }
+        if depth > MAX_FILTER_NESTING {
+            return Err(AppError::BadInput(format!(
+                "`{path}` nests `and`, `or` and `not` more than {MAX_FILTER_NESTING} deep"
+            )));
+        }
+        stack.extend(f.children().into_iter().map(|c| (c, depth + 1)));
+    }
+    Ok(())
 }
 
 /// Longest text a filter compares with, in characters.
@@ -174,9 +217,21 @@ fn nested<I, O>(
         .transpose()
 }
 
+impl Nested for ConversationFilter {
+    fn children(&self) -> Vec<&Self> {
+        let lists = self.and.iter().chain(&self.or).flatten();
+        lists.chain(self.not.as_deref()).collect()
+    }
+}
+
 impl ConversationFilter {
-    /// The service filter; `path` is where this input sits (e.g. `filter.or[1]`).
+    /// The service filter; `path` is where this input sits (`filter`).
     pub fn to_service(&self, path: &str) -> Result<conversations::Filter, AppError> {
+        check_size(self, path)?;
+        self.convert(path)
+    }
+
+    fn convert(&self, path: &str) -> Result<conversations::Filter, AppError> {
         let p = |field: &str| format!("{path}.{field}");
         Ok(conversations::Filter {
             inbox_id: parse_opt_id(&self.inbox_id, &p("inboxId"))?,
@@ -200,12 +255,12 @@ impl ConversationFilter {
             created_at: self.created_at.as_ref().map(Into::into),
             updated_at: self.updated_at.as_ref().map(Into::into),
             last_message_at: self.last_message_at.as_ref().map(Into::into),
-            and: nested(&self.and, &p("and"), |f, path| f.to_service(path))?.unwrap_or_default(),
-            or: nested(&self.or, &p("or"), |f, path| f.to_service(path))?,
+            and: nested(&self.and, &p("and"), |f, path| f.convert(path))?.unwrap_or_default(),
+            or: nested(&self.or, &p("or"), |f, path| f.convert(path))?,
             not: self
                 .not
                 .as_ref()
-                .map(|f| f.to_service(&p("not")).map(Box::new))
+                .map(|f| f.convert(&p("not")).map(Box::new))
                 .transpose()?,
         })
     }
@@ -233,8 +288,21 @@ pub struct ContactFilter {
     pub not: Option<Box<ContactFilter>>,
 }
 
+impl Nested for ContactFilter {
+    fn children(&self) -> Vec<&Self> {
+        let lists = self.and.iter().chain(&self.or).flatten();
+        lists.chain(self.not.as_deref()).collect()
+    }
+}
+
 impl ContactFilter {
+    /// The service filter; `path` is where this input sits (`filter`).
     pub fn to_service(&self, path: &str) -> Result<contacts::Filter, AppError> {
+        check_size(self, path)?;
+        self.convert(path)
+    }
+
+    fn convert(&self, path: &str) -> Result<contacts::Filter, AppError> {
         let p = |field: &str| format!("{path}.{field}");
         Ok(contacts::Filter {
             query: filter_text(&self.query, &p("query"))?.filter(|q| !q.trim().is_empty()),
@@ -242,12 +310,12 @@ impl ContactFilter {
             surname: filter_text(&self.surname, &p("surname"))?,
             phone_digits: phone_digits(&self.phone, &p("phone"))?,
             email: filter_text(&self.email, &p("email"))?,
-            and: nested(&self.and, &p("and"), |f, path| f.to_service(path))?.unwrap_or_default(),
-            or: nested(&self.or, &p("or"), |f, path| f.to_service(path))?,
+            and: nested(&self.and, &p("and"), |f, path| f.convert(path))?.unwrap_or_default(),
+            or: nested(&self.or, &p("or"), |f, path| f.convert(path))?,
             not: self
                 .not
                 .as_ref()
-                .map(|f| f.to_service(&p("not")).map(Box::new))
+                .map(|f| f.convert(&p("not")).map(Box::new))
                 .transpose()?,
         })
     }

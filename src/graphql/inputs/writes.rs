@@ -218,7 +218,7 @@ pub struct CreateMessageInput {
     pub direction: Direction,
     /// The channel it went through, when not the conversation's own.
     pub channel: Option<Channel>,
-    /// Free-form data of the sending system.
+    /// Free-form data of the sending system (at most 16 KiB of JSON, no NUL characters).
     pub metadata: Option<Json<serde_json::Value>>,
     /// When it was sent; default now.
     pub sent_at: Option<DateTime<Utc>>,
@@ -231,7 +231,7 @@ impl CreateMessageInput {
             content: e.required_text(&["input", "content"], self.content, MAX_CONTENT, true),
             direction: self.direction.into(),
             channel: self.channel.map(Into::into),
-            metadata: self.metadata.map(|j| j.0),
+            metadata: e.metadata(&["input", "metadata"], self.metadata.map(|j| j.0)),
             sent_at: self.sent_at.map(crate::services::to_micros),
         };
         e.finish(new)
