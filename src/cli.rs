@@ -130,13 +130,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             tokio::time::sleep(grace).await;
         } => false,
     };
-    conn.close().await.ok();
     if !drained {
+        // The pool is not closed: closing waits for the connections still in use.
         bail!(
             "requests were still running {:.1} s after the shutdown signal (SHUTDOWN_GRACE_SECONDS); exited without them",
             grace.as_secs_f64()
         );
     }
+    conn.close().await.ok();
     tracing::info!("stopped");
     Ok(())
 }

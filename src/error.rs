@@ -11,6 +11,7 @@ pub enum AppError {
     Unauthenticated,         // UNAUTHENTICATED
     Forbidden(Scope),        // FORBIDDEN
     NotFound(&'static str),  // NOT_FOUND
+    Vanished,                // NOT_FOUND: deleted by a write that committed during this request
     BadInput(String),        // BAD_USER_INPUT
     Conflict(&'static str),  // CONFLICT
     Unavailable,             // SERVICE_UNAVAILABLE
@@ -23,7 +24,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Forbidden(_) => "FORBIDDEN",
-            AppError::NotFound(_) => "NOT_FOUND",
+            AppError::NotFound(_) | AppError::Vanished => "NOT_FOUND",
             AppError::BadInput(_) => "BAD_USER_INPUT",
             AppError::Conflict(_) => "CONFLICT",
             AppError::Unavailable => "SERVICE_UNAVAILABLE",
@@ -40,6 +41,9 @@ impl AppError {
             AppError::Unauthenticated => "authentication required".into(),
             AppError::Forbidden(scope) => format!("this token lacks the {scope} scope"),
             AppError::NotFound(what) => format!("{what} not found"),
+            AppError::Vanished => {
+                "this related record was deleted by another request while this one ran".into()
+            }
             AppError::BadInput(message) => message.clone(),
             AppError::Conflict(message) => (*message).into(),
             AppError::Unavailable => "the database is unavailable; try again shortly".into(),

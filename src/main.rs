@@ -9,9 +9,11 @@ async fn main() -> ExitCode {
     match cli::run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // One line, what is wrong and what to do; never a backtrace.
+            // One line, what is wrong and what to do; never a backtrace. Then exit at once:
+            // after a shutdown grace period ran out, requests still running must not get to
+            // finish (or commit) while the runtime winds down.
             eprintln!("error: {err:#}");
-            ExitCode::FAILURE
+            std::process::exit(1)
         }
     }
 }

@@ -10,7 +10,8 @@ use entity::audit_log;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, IntoActiveModel, QueryFilter, QuerySelect, TransactionTrait,
+    DbBackend, IntoActiveModel, QueryFilter, QuerySelect, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
 };
 use std::ops::Deref;
 use tokio::sync::{Mutex, MutexGuard};
@@ -37,8 +38,15 @@ impl WriteTx {
             DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
             _ => None,
         };
+        // On SQLite the transaction takes the write lock at BEGIN (IMMEDIATE), where SQLite
+        // waits on its busy timeout for another process's writer; a deferred transaction
+        // that reads first and then writes would fail at once instead.
+        let options = TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..TransactionOptions::default()
+        };
         Ok(WriteTx {
-            txn: db.begin().await?,
+            txn: db.begin_with_options(options).await?,
             _writer: writer,
         })
     }

@@ -42,13 +42,14 @@ where
     Ok(loader(ctx).load_one(ById::<E>::new(id)).await?)
 }
 
-/// Like `load`, for a relation the schema promises is there.
+/// Like `load`, for a relation the schema promises is there. The reads of one request are
+/// not one snapshot, so a write that commits in between can delete it: NOT_FOUND then.
 pub async fn load_required<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<E::Model>
 where
     E: CompanyOwned + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
 {
-    load::<E>(ctx, id).await?.ok_or_else(|| {
-        crate::error::AppError::Internal(anyhow::anyhow!("dangling reference to {id}")).into()
-    })
+    load::<E>(ctx, id)
+        .await?
+        .ok_or_else(|| crate::error::AppError::Vanished.into())
 }
