@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod graphql;
 pub mod http;
+pub mod metrics;
 pub mod services;
 
 pub use http::{AppState, app};

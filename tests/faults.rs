@@ -953,7 +953,16 @@ async fn sigkill_during_writes_leaves_consistent_data(db: TestDb) {
             ))
         })
         .collect();
-    let kill_after = Duration::from_millis(rng.random_range(600..1800));
+    // Kill at a random moment once writes are flowing (however slow the machine is).
+    let flowing = std::time::Instant::now();
+    while seen.lock().unwrap().answered < 30 {
+        assert!(
+            flowing.elapsed() < Duration::from_secs(60),
+            "writes did not start flowing"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let kill_after = Duration::from_millis(rng.random_range(0..600));
     tokio::time::sleep(kill_after).await;
     server.sigkill();
     server
@@ -968,7 +977,7 @@ async fn sigkill_during_writes_leaves_consistent_data(db: TestDb) {
     }
     let seen = std::mem::take(&mut *seen.lock().unwrap());
     eprintln!(
-        "killed after {kill_after:?}: {} answers, {} created, {} messages and {} conversations deleted, {} NOT_FOUND, {} CONFLICT",
+        "killed {kill_after:?} after 30 answers: {} answers, {} created, {} messages and {} conversations deleted, {} NOT_FOUND, {} CONFLICT",
         seen.answered,
         seen.created.len(),
         seen.deleted_messages.len(),

@@ -46,6 +46,7 @@ pub fn schema(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
         .limit_recursive_depth(limits.max_nesting())
         .limit_directives(MAX_DIRECTIVES)
         .extension(QueryLimits(limits))
+        .extension(crate::metrics::Observe)
         .finish()
 }
 

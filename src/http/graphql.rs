@@ -13,6 +13,7 @@
 use super::AppState;
 use crate::auth::{TokenError, Viewer};
 use crate::graphql::loaders::with_loader;
+use crate::metrics;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
@@ -135,12 +136,23 @@ async fn execute(
     batch: BatchRequest,
     media: &'static str,
 ) -> Response {
-    let run = with_loader(state.db.clone(), viewer.clone(), |loader| {
+    let started = std::time::Instant::now();
+    let names: Vec<String> = match &batch {
+        BatchRequest::Single(r) => vec![r.operation_name.clone().unwrap_or_default()],
+        BatchRequest::Batch(rs) => rs
+            .iter()
+            .map(|r| r.operation_name.clone().unwrap_or_default())
+            .collect(),
+    };
+    let run = metrics::counting_sql(with_loader(state.db.clone(), viewer.clone(), |loader| {
         state.schema.execute_batch(batch.data(viewer).data(loader))
-    });
+    }));
     // Past the timeout the request's future is dropped: its statements stop being awaited
     // and an open transaction rolls back.
     let Ok(response) = tokio::time::timeout(state.limits.timeout, run).await else {
+        for name in &names {
+            metrics::request(name, "timeout", started.elapsed());
+        }
         let status = if media == GRAPHQL_RESPONSE {
             StatusCode::GATEWAY_TIMEOUT
         } else {
@@ -163,6 +175,17 @@ async fn execute(
         }
         _ => StatusCode::OK,
     };
+    // Operations that never executed (parse, validation, limits); the rest were recorded
+    // as they executed.
+    let responses: Vec<&async_graphql::Response> = match &response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter().collect(),
+    };
+    for (r, name) in responses.into_iter().zip(&names) {
+        if is_request_error(r) {
+            metrics::request(name, "rejected", started.elapsed());
+        }
+    }
     let body = match response {
         BatchResponse::Single(r) => response_body(r),
         BatchResponse::Batch(rs) => {
@@ -217,6 +240,13 @@ fn response_body(r: async_graphql::Response) -> serde_json::Value {
                     "BAD_REQUEST"
                 };
                 ext.insert("code".into(), code.into());
+            }
+            if let Some(code) = object
+                .get("extensions")
+                .and_then(|e| e.get("code"))
+                .and_then(|c| c.as_str())
+            {
+                metrics::error(code);
             }
         }
     }
@@ -302,6 +332,7 @@ fn unauthorized(err: TokenError, headers: &HeaderMap) -> Response {
 
 /// A response carrying one request-level error and no data.
 fn request_error(status: StatusCode, media: &'static str, code: &str, message: &str) -> Response {
+    metrics::error(code);
     let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
     (status, [(header::CONTENT_TYPE, media)], body.to_string()).into_response()
 }

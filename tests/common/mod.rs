@@ -16,8 +16,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
 
 pub const SECRET: &str = "test-secret-not-for-production";
@@ -218,7 +217,7 @@ pub struct TestApp {
     pub db: TestDb,
     pub client: reqwest::Client,
     keys: TokenKeys,
-    statements: Arc<AtomicUsize>,
+    state: AppState,
 }
 
 impl TestApp {
@@ -241,27 +240,22 @@ impl TestApp {
     pub async fn serve_with(db: TestDb, verifier: TokenKeys, limits: Limits) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        // The server's connection counts every statement it runs (SeaORM's metric hook).
-        let statements = Arc::new(AtomicUsize::new(0));
-        let mut conn = db.conn.clone();
-        let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
-            counter.fetch_add(1, Ordering::SeqCst);
-        });
-        let state = AppState::new(conn, verifier, None).with_limits(limits);
-        tokio::spawn(async move { axum::serve(listener, app(state)).await });
+        // The server counts every statement it runs (SeaORM's metric hook).
+        let state = AppState::new(db.conn.clone(), verifier, None).with_limits(limits);
+        let served = state.clone();
+        tokio::spawn(async move { axum::serve(listener, app(served)).await });
         TestApp {
             addr,
             db,
             client: reqwest::Client::new(),
             keys: TokenKeys::hs256(SECRET.as_bytes()),
-            statements,
+            state,
         }
     }
 
     /// How many SQL statements the server has run so far.
     pub fn statements(&self) -> usize {
-        self.statements.load(Ordering::SeqCst)
+        self.state.statements() as usize
     }
 
     pub fn conn(&self) -> &DatabaseConnection {
