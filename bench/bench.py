@@ -1,0 +1,598 @@
+#!/usr/bin/env python3
+"""The benchmark: seeds a fresh database, serves it with the release build, drives each
+operation with oha at fixed concurrency, measures the same work as plain SQL with pgbench,
+and writes BENCHMARKS.md. Standard library only; run through bench/run.sh.
+
+Settings (environment): BENCH_DATABASE_URL (a PostgreSQL URL whose user may create
+databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROUNDS (3),
+BENCH_DURATION (seconds measured per operation and round, 6), BENCH_WARMUP (2),
+BENCH_PG_SCALE (100), BENCH_SQLITE_SCALE (10), BENCH_OUTPUT (BENCHMARKS.md at the root).
+"""
+
+import datetime
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+BIN = ROOT / "target" / "release" / "conversations-graph"
+OHA = BENCH / ".tools" / "bin" / "oha"
+CONCURRENCY = 16
+SECRET = "bench-secret-not-for-production"
+SEED = 1
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+DURATION = float(os.environ.get("BENCH_DURATION", "6"))
+WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
+PG_SCALE = float(os.environ.get("BENCH_PG_SCALE", "100"))
+SQLITE_SCALE = float(os.environ.get("BENCH_SQLITE_SCALE", "10"))
+PG_ADMIN = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "BENCHMARKS.md"))
+
+STARTED = time.monotonic()
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def log(message):
+    print(f"[{time.monotonic() - STARTED:6.1f}s] {message}", flush=True)
+
+
+def document(name):
+    return (BENCH / "operations" / f"{name}.graphql").read_text()
+
+
+# --- PostgreSQL through psql -------------------------------------------------------------
+
+
+def with_database(url, name):
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def psql(url, sql):
+    out = subprocess.run(
+        ["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip()
+
+
+# --- The server ---------------------------------------------------------------------------
+
+
+class Server:
+    """The release binary serving `database_url`; stopped with SIGTERM."""
+
+    def __init__(self, database_url, extra_env=None, log_path=None):
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("JWT_", "MAX_", "DATABASE_", "RUST_LOG"))
+        }
+        env.update(
+            DATABASE_URL=database_url,
+            JWT_SECRET=SECRET,
+            LISTEN_ADDR="127.0.0.1:0",
+            SEED_DEMO="false",
+            RUST_LOG="warn",
+        )
+        env.update(extra_env or {})
+        self.log = open(log_path or os.devnull, "w")
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(
+            [str(BIN), "serve"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        for line in self.process.stdout:
+            if line.startswith("GraphiQL: "):
+                self.base = line.split()[1].removesuffix("/graphql")
+                break
+        else:
+            raise SystemExit(f"the server did not start; see {log_path}")
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()
+        while True:
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.01)
+        self.ready_after = time.monotonic() - self.started
+
+    def rss_mb(self):
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def metrics(self):
+        """Every sample of /metrics, by `name{labels}`."""
+        with urllib.request.urlopen(self.base + "/metrics", timeout=10) as r:
+            text = r.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                samples[key] = float(value)
+        return samples
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+def metric_sum(samples, name):
+    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
+
+
+def graphql(server, token, query, variables):
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(
+        server.base + "/graphql",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(request, timeout=60) as r:
+        answer = json.loads(r.read())
+    if answer.get("errors"):
+        raise SystemExit(f"the operation failed: {json.dumps(answer['errors'])}")
+    return answer["data"]
+
+
+# --- Measuring ----------------------------------------------------------------------------
+
+
+def oha(server, token, body_args, seconds):
+    out = subprocess.run(
+        [
+            str(OHA),
+            "-z",
+            f"{seconds}s",
+            "-c",
+            str(CONCURRENCY),
+            "--no-tui",
+            "--output-format",
+            "json",
+            "-m",
+            "POST",
+            "-H",
+            f"Authorization: Bearer {token}",
+            "-H",
+            "Content-Type: application/json",
+            *body_args,
+            server.base + "/graphql",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def measure(server, token, op):
+    """One round of one operation: warm-up, then the measured run, with the statements
+    the server ran (from /metrics) and its peak RSS while it ran."""
+    oha(server, token, op["body"], WARMUP)
+    before = server.metrics()
+    peak = [server.rss_mb()]
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.25):
+            peak.append(server.rss_mb())
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = oha(server, token, op["body"], DURATION)
+    done.set()
+    sampler.join()
+    after = server.metrics()
+    statuses = result.get("statusCodeDistribution", {})
+    ok = sum(n for code, n in statuses.items() if code.startswith("2"))
+    total = sum(statuses.values())
+    # Requests still in flight when the duration ends are cut off ("aborted due to
+    # deadline"); any other error is a failure.
+    errors = {
+        e: n for e, n in result.get("errorDistribution", {}).items() if "deadline" not in e
+    }
+    if total == 0 or ok != total or errors:
+        raise SystemExit(
+            f"{op['name']}: not every request succeeded: {statuses} {errors}"
+        )
+    statements = metric_sum(after, "graphql_request_sql_statements_sum") - metric_sum(
+        before, "graphql_request_sql_statements_sum"
+    )
+    requests = metric_sum(after, "graphql_request_sql_statements_count") - metric_sum(
+        before, "graphql_request_sql_statements_count"
+    )
+    p = result["latencyPercentiles"]
+    return {
+        "rps": result["summary"]["requestsPerSec"],
+        "p50": p["p50"] * 1000,
+        "p99": p["p99"] * 1000,
+        "statements": statements / requests if requests else float("nan"),
+        "rss": max(peak),
+    }
+
+
+def pgbench(database_url, script, seconds):
+    """The same work as plain SQL: `script` (one request's statements) at the same
+    concurrency, prepared; requests/s and latency percentiles from the transaction log."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "script.sql"
+        path.write_text(script)
+        subprocess.run(
+            [
+                "pgbench",
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                str(CONCURRENCY),
+                "-j",
+                "2",
+                "-T",
+                str(max(1, round(seconds))),
+                "-l",
+                "--log-prefix",
+                str(Path(tmp) / "log"),
+                "-f",
+                str(path),
+                database_url,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+        )
+        latencies = []
+        first = last = None
+        for log_file in Path(tmp).glob("log*"):
+            for line in log_file.read_text().splitlines():
+                fields = line.split()
+                latencies.append(int(fields[2]) / 1000)
+                at = int(fields[4]) + int(fields[5]) / 1e6
+                first = at if first is None else min(first, at)
+                last = at if last is None else max(last, at)
+        latencies.sort()
+        span = max(last - first, 1e-9)
+        return {
+            "rps": len(latencies) / span,
+            "p50": latencies[len(latencies) // 2],
+            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        }
+
+
+def capture_sql(database_url, token, ops):
+    """The statements one request of each operation runs, as the server logs them, each
+    ready for pgbench."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log_path = Path(tmp) / "server.log"
+        server = Server(
+            database_url,
+            {"RUST_LOG": "warn,conversations_graph::sql=debug"},
+            log_path,
+        )
+        scripts = {}
+        try:
+            for op in ops:
+                graphql(server, token, op["query"], op["variables"])  # warm caches
+                mark = log_path.stat().st_size
+                graphql(server, token, op["query"], op["variables"])
+                with open(log_path) as f:
+                    f.seek(mark)
+                    lines = (ANSI.sub("", line) for line in f)
+                    statements = [
+                        line.split("conversations_graph::sql: ", 1)[1].strip()
+                        for line in lines
+                        if "conversations_graph::sql: " in line
+                    ]
+                scripts[op["name"]] = "".join(s + ";\n" for s in statements)
+        finally:
+            server.stop()
+        return scripts
+
+
+# --- The operations -----------------------------------------------------------------------
+
+
+def body(query, variables):
+    return json.dumps({"query": query, "variables": variables})
+
+
+def operations(server, token, database_url, company, pg):
+    """The operations of the benchmark, with variables chosen from the data."""
+    dashboard = document("dashboard")
+    # The cursor 90% of the way through the company's conversations, by walking the pages.
+    total = graphql(server, token, "{ conversations { totalCount } }", {})["conversations"][
+        "totalCount"
+    ]
+    target, after, seen = int(total * 0.9), None, 0
+    walk = "query ($after: String) { conversations(first: 100, after: $after) { pageInfo { endCursor } } }"
+    while seen + 100 <= target:
+        after = graphql(server, token, walk, {"after": after})["conversations"]["pageInfo"][
+            "endCursor"
+        ]
+        seen += 100
+    if seen < target:
+        step = "query ($after: String, $n: Int) { conversations(first: $n, after: $after) { pageInfo { endCursor } } }"
+        after = graphql(server, token, step, {"after": after, "n": target - seen})[
+            "conversations"
+        ]["pageInfo"]["endCursor"]
+
+    if pg:
+        rare = psql(
+            database_url,
+            f"SELECT substring(content from '[0-9]{{5}}') FROM messages WHERE company_id = '{company}' AND content ~ '[0-9]{{5}}' ORDER BY id LIMIT 1",
+        )
+    else:
+        rare = None
+    common = "apartment"
+    search = document("search")
+    counted = document("search_count")
+    ops = [
+        ("dashboard", dashboard, {"first": 50}),
+        ("filtered", document("filtered"), {"phone": "42"}),
+        ("deep page", dashboard, {"first": 50, "after": after}),
+        ("search common", search, {"q": common}),
+        ("search common + count", counted, {"q": common}),
+    ]
+    if rare is None:
+        rare = graphql(
+            server,
+            token,
+            "{ searchMessages(query: \"order\", first: 1) { nodes { message { content } } } }",
+            {},
+        )["searchMessages"]["nodes"][0]["message"]["content"]
+        rare = re.search(r"[0-9]{5}", rare).group(0) if re.search(r"[0-9]{5}", rare) else "Kraków"
+    ops += [
+        ("search rare", search, {"q": rare}),
+        ("search rare + count", counted, {"q": rare}),
+    ]
+    result = [
+        {"name": n, "query": q, "variables": v, "body": ["-d", body(q, v)]} for n, q, v in ops
+    ]
+    # Writes: one body per line, each for a random conversation; oha picks a line per request.
+    ids = []
+    page = "query ($after: String) { conversations(first: 100, after: $after) { pageInfo { endCursor hasNextPage } nodes { id } } }"
+    after = None
+    while len(ids) < 1000:
+        data = graphql(server, token, page, {"after": after})["conversations"]
+        ids += [n["id"] for n in data["nodes"]]
+        if not data["pageInfo"]["hasNextPage"]:
+            break
+        after = data["pageInfo"]["endCursor"]
+    lines = Path(tempfile.mkstemp(suffix=".jsonl")[1])
+    write = document("create_message")
+    rng = random.Random(SEED)
+    lines.write_text(
+        "".join(body(write, {"conversation": rng.choice(ids)}) + "\n" for _ in range(5000))
+    )
+    result.append(
+        {
+            "name": "write (createMessage)",
+            "query": write,
+            "variables": {"conversation": ids[0]},
+            "body": ["-Z", str(lines)],
+        }
+    )
+    return result, {"common": common, "rare": rare, "total": total}
+
+
+# --- The run ------------------------------------------------------------------------------
+
+
+def median_of(rounds, key):
+    values = [r[key] for r in rounds]
+    return statistics.median(values)
+
+
+def run_backend(name, database_url, scale, company, pg):
+    log(f"{name}: seeding scale {scale}")
+    t = time.monotonic()
+    subprocess.run(
+        [str(BIN), "seed", "--scale", str(scale), "--seed", str(SEED)],
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+        capture_output=True,
+    )
+    seed_seconds = time.monotonic() - t
+    log(f"{name}: seeded in {seed_seconds:.1f}s")
+    token = subprocess.run(
+        [str(BIN), "token", "--company", company, "--jwt-secret", SECRET, "--ttl", "86400"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+    cold = []
+    for _ in range(5):
+        s = Server(database_url)
+        cold.append(s.ready_after)
+        s.stop()
+
+    server = Server(database_url)
+    ops, facts = operations(server, token, database_url, company, pg)
+    floors = {}
+    if pg:
+        server.stop()
+        scripts = capture_sql(
+            database_url,
+            token,
+            [o for o in ops if o["name"] not in ("deep page", "write (createMessage)")],
+        )
+        server = Server(database_url)
+    rounds = {o["name"]: [] for o in ops}
+    floor_rounds = {n: [] for n in (scripts if pg else {})}
+    for r in range(ROUNDS):
+        log(f"{name}: round {r + 1} of {ROUNDS}")
+        for op in ops:
+            rounds[op["name"]].append(measure(server, token, op))
+            if pg and op["name"] in scripts:
+                floor_rounds[op["name"]].append(pgbench(database_url, scripts[op["name"]], DURATION))
+    # Statements per request at page sizes 10 and 100 (dashboard and filtered shapes).
+    per_size = {}
+    for first in (10, 100):
+        before = server.metrics()
+        graphql(server, token, document("dashboard"), {"first": first})
+        after = server.metrics()
+        per_size[first] = metric_sum(after, "graphql_request_sql_statements_sum") - metric_sum(
+            before, "graphql_request_sql_statements_sum"
+        )
+    server.stop()
+    summary = []
+    for op in ops:
+        rs = rounds[op["name"]]
+        row = {
+            "operation": op["name"],
+            "rps": median_of(rs, "rps"),
+            "p50": median_of(rs, "p50"),
+            "p99": median_of(rs, "p99"),
+            "statements": median_of(rs, "statements"),
+            "rss": max(x["rss"] for x in rs),
+        }
+        if floor_rounds.get(op["name"]):
+            fs = floor_rounds[op["name"]]
+            row["floor_rps"] = median_of(fs, "rps")
+            row["floor_p50"] = median_of(fs, "p50")
+            row["floor_p99"] = median_of(fs, "p99")
+            row["floor_statements"] = scripts[op["name"]].count(";\n")
+        summary.append(row)
+    return {
+        "name": name,
+        "scale": scale,
+        "seed_seconds": seed_seconds,
+        "cold_start": statistics.median(cold),
+        "rows": summary,
+        "facts": facts,
+        "per_size": per_size,
+        "scripts": scripts if pg else {},
+    }
+
+
+def machine():
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem = int(line.split()[1]) / 1024 / 1024
+    pg = psql(PG_ADMIN, "SHOW server_version")
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, {platform.system()} {platform.release()}, PostgreSQL {pg}"
+
+
+def fmt(x, digits=1):
+    return f"{x:,.{digits}f}"
+
+
+def table(result):
+    lines = [
+        f"### {result['name']} (seed scale {result['scale']:g}: seeded in {result['seed_seconds']:.0f} s)",
+        "",
+        "| operation | req/s | p50 ms | p99 ms | p99/p50 | SQL statements per request | server RSS MB | SQL floor req/s | floor p50 ms | ratio to floor (req/s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in result["rows"]:
+        floor = (
+            (fmt(r["floor_rps"], 0), fmt(r["floor_p50"], 2), f"{r['rps'] / r['floor_rps']:.2f}x")
+            if "floor_rps" in r
+            else ("", "", "")
+        )
+        lines.append(
+            f"| {r['operation']} | {fmt(r['rps'], 0)} | {fmt(r['p50'], 2)} | {fmt(r['p99'], 2)} | {r['p99'] / r['p50']:.1f} | {r['statements']:.1f} | {r['rss']:.0f} | {floor[0]} | {floor[1]} | {floor[2]} |"
+        )
+    lines += [
+        "",
+        f"Cold start to ready (median of 5): {result['cold_start'] * 1000:.0f} ms. "
+        f"Dashboard statements per request: {result['per_size'][10]:.0f} at `first: 10`, {result['per_size'][100]:.0f} at `first: 100`. "
+        f"Search words: common \"{result['facts']['common']}\", rare \"{result['facts']['rare']}\".",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    if not BIN.exists() or not OHA.exists():
+        raise SystemExit("run bench/run.sh, which builds the server and installs oha")
+    results = []
+    name = f"cg_bench_{uuid.uuid4().hex[:12]}"
+    pg_url = with_database(PG_ADMIN, name)
+    company = first_company()
+    psql(PG_ADMIN, f"CREATE DATABASE {name}")
+    try:
+        subprocess.run(
+            [str(BIN), "migrate"], env={**os.environ, "DATABASE_URL": pg_url}, check=True,
+            capture_output=True,
+        )
+        results.append(run_backend("PostgreSQL", pg_url, PG_SCALE, company, True))
+    finally:
+        psql(PG_ADMIN, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_url = f"sqlite://{tmp}/bench.db?mode=rwc"
+        results.append(run_backend("SQLite", sqlite_url, SQLITE_SCALE, company, False))
+    write_report(results)
+    log(f"wrote {OUTPUT}")
+
+
+def first_company():
+    """The first company of the seed, which `seed` prints (it depends on the seed alone)."""
+    probe = tempfile.mkdtemp()
+    try:
+        done = subprocess.run(
+            [str(BIN), "seed", "--scale", "0.001", "--seed", str(SEED)],
+            env={**os.environ, "DATABASE_URL": f"sqlite://{probe}/probe.db?mode=rwc"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        match = re.search(r"first company: ([0-9a-f-]{36})", done.stdout)
+        return match.group(1)
+    finally:
+        shutil.rmtree(probe)
+
+
+def write_report(results):
+    today = datetime.date.today().isoformat()
+    body = [
+        "# Benchmarks",
+        "",
+        f"Measured on {today}, {machine()}, by `bench/run.sh` "
+        f"({ROUNDS} rounds; each operation {WARMUP:g} s warm-up then {DURATION:g} s at concurrency {CONCURRENCY}; "
+        "figures are medians over the rounds, RSS the peak). The SQL floor is the same statements the server ran for one "
+        "request, replayed by pgbench (prepared, same concurrency) against the same database in the same run.",
+        "A shared 2-core machine is noisy and runs the load generator, the server and the database at once: "
+        "read the ratios, not the absolutes.",
+        "",
+    ]
+    body += [table(r) for r in results]
+    OUTPUT.write_text("\n".join(body))
+    print("\n".join(body))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
