@@ -95,23 +95,23 @@ pub struct ServeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct LimitsArgs {
     /// Deepest nesting of fields in an operation (introspection aside).
-    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = 12, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MAX_QUERY_DEPTH", default_value_t = Limits::default().max_depth, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_query_depth: u64,
     /// Largest complexity of an operation: each field costs 1 plus its selection, and a
     /// connection costs `first`/`last` (default 20) times its selection.
-    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MAX_QUERY_COMPLEXITY", default_value_t = Limits::default().max_complexity, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_query_complexity: u64,
     /// Most aliased fields in an operation, fragments expanded.
-    #[arg(long, env = "MAX_ALIASES", default_value_t = 30)]
+    #[arg(long, env = "MAX_ALIASES", default_value_t = Limits::default().max_aliases)]
     pub max_aliases: u64,
     /// Most root fields in an operation, fragments expanded.
-    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MAX_ROOT_FIELDS", default_value_t = Limits::default().max_root_fields, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_root_fields: u64,
     /// Most operations in one batched request (a JSON array body).
-    #[arg(long, env = "MAX_BATCH_SIZE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MAX_BATCH_SIZE", default_value_t = Limits::default().max_batch as u64, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_batch_size: u64,
     /// Largest request body, in bytes.
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = Limits::default().max_body_bytes as u64, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_body_bytes: u64,
     /// Longest a request may execute before it is cancelled (fractions allowed); on
     /// PostgreSQL also each statement's `statement_timeout`.

@@ -118,14 +118,15 @@ impl Extension for LimitsExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        // A document that does not parse is left to async-graphql, which reports it.
-        let operation_name = request.operation_name.clone();
-        let variables = request.variables.clone();
-        if let Ok(document) = request.parsed_query() {
-            check(document, &self.0)?;
+        // A document that does not parse is left to async-graphql, which reports it. One
+        // that does is handed on parsed, so it is parsed once.
+        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
+            check(&document, &self.0)?;
             let registry = &ctx.schema_env.registry;
-            super::variables::check(registry, document, operation_name.as_deref(), &variables)
+            let name = request.operation_name.as_deref();
+            super::variables::check(registry, &document, name, &request.variables)
                 .map_err(|message| refusal("BAD_REQUEST", message, None))?;
+            request.set_parsed_query(document);
         }
         next.run(ctx, request).await
     }

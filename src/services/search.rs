@@ -37,21 +37,7 @@ pub fn check_query(query: &str) -> Result<(), AppError> {
     if query.trim().is_empty() {
         return Err(AppError::BadInput("`query` must not be empty".into()));
     }
-    let n = query.chars().count();
-    if n > MAX_QUERY_CHARS {
-        return Err(AppError::BadInput(format!(
-            "`query` must be at most {MAX_QUERY_CHARS} characters, got {n}"
-        )));
-    }
-    if query
-        .chars()
-        .any(|c| c.is_control() && c != '\t' && c != '\n')
-    {
-        return Err(AppError::BadInput(
-            "`query` must not contain control characters other than tab and newline".into(),
-        ));
-    }
-    Ok(())
+    super::validate::search_text(query, "query", MAX_QUERY_CHARS)
 }
 
 /// The condition "content contains `query`, ignoring case".

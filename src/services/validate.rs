@@ -58,6 +58,28 @@ pub const MAX_REASON: usize = 1000;
 /// Largest message metadata, in bytes of compact JSON.
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
+/// A text a read compares with (a filter, a search): at most `max` characters, and no
+/// control characters but tab and newline (the databases cannot hold NUL, and nothing
+/// stored has the others).
+pub fn search_text(text: &str, path: &str, max: usize) -> Result<(), crate::error::AppError> {
+    use crate::error::AppError;
+    let n = text.chars().count();
+    if n > max {
+        return Err(AppError::BadInput(format!(
+            "`{path}` must be at most {max} characters, got {n}"
+        )));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\t' && c != '\n')
+    {
+        return Err(AppError::BadInput(format!(
+            "`{path}` must not contain control characters other than tab and newline"
+        )));
+    }
+    Ok(())
+}
+
 /// Collects refusals while inputs are read.
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<UserError>);

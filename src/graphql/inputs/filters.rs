@@ -163,26 +163,8 @@ pub fn filter_text(value: &Option<String>, path: &str) -> Result<Option<String>,
     let Some(text) = value else {
         return Ok(None);
     };
-    check_filter_text(text, path)?;
+    crate::services::validate::search_text(text, path, MAX_FILTER_TEXT)?;
     Ok(Some(text.clone()))
-}
-
-fn check_filter_text(text: &str, path: &str) -> Result<(), AppError> {
-    let n = text.chars().count();
-    if n > MAX_FILTER_TEXT {
-        return Err(AppError::BadInput(format!(
-            "`{path}` must be at most {MAX_FILTER_TEXT} characters, got {n}"
-        )));
-    }
-    if text
-        .chars()
-        .any(|c| c.is_control() && c != '\t' && c != '\n')
-    {
-        return Err(AppError::BadInput(format!(
-            "`{path}` must not contain control characters other than tab and newline"
-        )));
-    }
-    Ok(())
 }
 
 fn phone_digits(value: &Option<String>, path: &str) -> Result<Option<String>, AppError> {
