@@ -131,7 +131,7 @@ tokio::task_local! {
     static REQUEST_SQL: (Cell<u64>, Cell<u64>);
 }
 
-/// Runs `work` (one HTTP request's execution) counting the SQL it runs, for `Observe`.
+/// Runs `work` (one HTTP request's execution) counting the SQL it runs (`sql_so_far`).
 pub async fn counting_sql<F: Future>(work: F) -> F::Output {
     REQUEST_SQL.scope((Cell::new(0), Cell::new(0)), work).await
 }
@@ -198,47 +198,8 @@ fn operation_label(name: &str) -> String {
     }
 }
 
-/// The async-graphql extension that records each executed operation (its name as
-/// async-graphql resolved it), with the SQL it ran.
-pub struct Observe;
-
-impl async_graphql::extensions::ExtensionFactory for Observe {
-    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(Observe)
-    }
-}
-
-#[async_graphql::async_trait::async_trait]
-impl async_graphql::extensions::Extension for Observe {
-    async fn execute(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: async_graphql::extensions::NextExecute<'_>,
-    ) -> async_graphql::Response {
-        let before = sql_so_far();
-        let started = std::time::Instant::now();
-        let response = next.run(ctx, operation_name).await;
-        let elapsed = started.elapsed();
-        let (statements, time) = sql_so_far();
-        let name = operation_name.unwrap_or_default();
-        let outcome = if response.errors.is_empty() {
-            "ok"
-        } else {
-            "error"
-        };
-        request(name, outcome, elapsed);
-        request_sql(
-            name,
-            statements.saturating_sub(before.0),
-            time.saturating_sub(before.1),
-        );
-        response
-    }
-}
-
 /// Statements and SQL time of this task's request so far.
-fn sql_so_far() -> (u64, Duration) {
+pub fn sql_so_far() -> (u64, Duration) {
     REQUEST_SQL
         .try_with(|(n, t)| (n.get(), Duration::from_nanos(t.get())))
         .unwrap_or_default()

@@ -13,10 +13,10 @@
 //! nest at most `MAX_INTROSPECTION_LISTS` deep, which bounds its response size.
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextPrepareRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{Request, ServerError, ServerResult, ValidationResult, Value};
+use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -99,7 +99,9 @@ pub fn refusal(code: &str, message: String, limit: Option<(u64, u64)>) -> Server
     error
 }
 
-/// The extension enforcing `Limits` on every request.
+/// The extension of the gate schema (`Served`): it enforces `Limits` and checks the
+/// variables before validation, the complexity after it, and then stops the request
+/// instead of executing it.
 pub struct QueryLimits(pub Arc<Limits>);
 
 impl ExtensionFactory for QueryLimits {
@@ -118,16 +120,16 @@ impl Extension for LimitsExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        // A document that does not parse is left to async-graphql, which reports it. One
-        // that does is handed on parsed, so it is parsed once.
-        if let Ok(document) = async_graphql::parser::parse_query(&request.query) {
-            check(&document, &self.0)?;
-            let registry = &ctx.schema_env.registry;
-            let name = request.operation_name.as_deref();
-            super::variables::check(registry, &document, name, &request.variables)
-                .map_err(|message| refusal("BAD_REQUEST", message, None))?;
-            request.set_parsed_query(document);
-        }
+        // `Served` hands the document over parsed.
+        let name = request.operation_name.take();
+        let variables = std::mem::take(&mut request.variables);
+        let document = request.parsed_query()?;
+        check(document, &self.0)?;
+        let registry = &ctx.schema_env.registry;
+        super::variables::check(registry, document, name.as_deref(), &variables)
+            .map_err(|message| refusal("BAD_REQUEST", message, None))?;
+        request.operation_name = name;
+        request.variables = variables;
         next.run(ctx, request).await
     }
 
@@ -142,6 +144,16 @@ impl Extension for LimitsExtension {
             return Err(vec![too_complex(complexity, self.0.max_complexity, "")]);
         }
         Ok(result)
+    }
+
+    /// The gate never executes: it answers "passed" with no data and no errors.
+    async fn execute(
+        &self,
+        _ctx: &ExtensionContext<'_>,
+        _operation_name: Option<&str>,
+        _next: NextExecute<'_>,
+    ) -> Response {
+        Response::new(Value::Null)
     }
 }
 

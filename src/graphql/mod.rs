@@ -14,7 +14,10 @@ mod variables;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::parser::types::DocumentOperations;
+use async_graphql::{
+    Context, EmptySubscription, Request, Response, Schema, SchemaBuilder, ValidationMode,
+};
 use limits::{Limits, QueryLimits};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -35,19 +38,73 @@ pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscri
 const MAX_DIRECTIVES: usize = 16;
 
 /// The schema the server runs, reading through `db`, refusing what exceeds `limits`.
-pub fn schema(db: DatabaseConnection, limits: Arc<Limits>) -> AppSchema {
-    let builder = builder().data(db);
-    let builder = if limits.introspection {
-        builder
-    } else {
-        builder.disable_introspection()
-    };
-    builder
-        .limit_recursive_depth(limits.max_nesting())
-        .limit_directives(MAX_DIRECTIVES)
-        .extension(QueryLimits(limits))
-        .extension(crate::metrics::Observe)
-        .finish()
+///
+/// It is two schemas over the same types. The gate checks a request and never executes it:
+/// the limits and the variables (`QueryLimits`), then async-graphql's full validation and
+/// the complexity it computes. What passes runs on the other, which has no extensions and
+/// only the fast validation rules. Splitting them is for speed: once a schema has any
+/// extension, async-graphql routes every field's resolution through the extension chain,
+/// and that cost a fifth of the CPU of a dashboard request (BENCHMARKS.md).
+#[derive(Clone)]
+pub struct Served {
+    gate: AppSchema,
+    run: AppSchema,
+}
+
+impl Served {
+    pub fn new(db: DatabaseConnection, limits: Arc<Limits>) -> Self {
+        let common = |builder: SchemaBuilder<_, _, _>| {
+            let builder = if limits.introspection {
+                builder
+            } else {
+                builder.disable_introspection()
+            };
+            builder
+                .limit_recursive_depth(limits.max_nesting())
+                .limit_directives(MAX_DIRECTIVES)
+        };
+        Served {
+            gate: common(builder())
+                .extension(QueryLimits(limits.clone()))
+                .finish(),
+            run: common(builder().data(db))
+                .validation_mode(ValidationMode::Fast)
+                .finish(),
+        }
+    }
+
+    /// Checks `request`, then executes it if it passed; the flag says whether it executed.
+    /// A request that was refused has only errors without a path.
+    pub async fn execute(&self, mut request: Request) -> (Response, bool) {
+        let document = match request.parsed_query() {
+            Ok(document) => document.clone(),
+            Err(error) => return (Response::from_errors(vec![error]), false),
+        };
+        let mut probe = Request::new(String::new()).variables(request.variables.clone());
+        probe.operation_name = request.operation_name.clone();
+        probe.set_parsed_query(document);
+        let checked = self.gate.execute(probe).await;
+        if checked.is_err() {
+            return (checked, false);
+        }
+        (self.run.execute(request).await, true)
+    }
+}
+
+/// The name of the operation `request` selects, as async-graphql resolves it: the one it
+/// names, else the document's only operation's name; `None` when it is anonymous or the
+/// document does not parse.
+pub fn operation_name(request: &mut Request) -> Option<String> {
+    if let Some(name) = &request.operation_name {
+        return Some(name.clone());
+    }
+    match &request.parsed_query().ok()?.operations {
+        DocumentOperations::Single(_) => None,
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.keys().next().map(|name| name.to_string())
+        }
+        DocumentOperations::Multiple(_) => None,
+    }
 }
 
 /// The federation SDL (with `@link` and `@key`), read from the schema's own

@@ -14,8 +14,8 @@ use super::AppState;
 use crate::auth::{TokenError, Viewer};
 use crate::graphql::loaders::with_loader;
 use crate::metrics;
+use async_graphql::BatchRequest;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawQuery, State};
@@ -136,21 +136,53 @@ async fn execute(
     batch: BatchRequest,
     media: &'static str,
 ) -> Response {
-    let started = std::time::Instant::now();
-    let names: Vec<String> = match &batch {
-        BatchRequest::Single(r) => vec![r.operation_name.clone().unwrap_or_default()],
-        BatchRequest::Batch(rs) => rs
-            .iter()
-            .map(|r| r.operation_name.clone().unwrap_or_default())
-            .collect(),
+    let single = matches!(batch, BatchRequest::Single(_));
+    let mut requests = match batch {
+        BatchRequest::Single(r) => vec![r],
+        BatchRequest::Batch(rs) => rs,
     };
-    let run = metrics::counting_sql(with_loader(state.db.clone(), viewer.clone(), |loader| {
-        state.schema.execute_batch(batch.data(viewer).data(loader))
-    }));
+    let names: Vec<String> = requests
+        .iter_mut()
+        .map(|r| crate::graphql::operation_name(r).unwrap_or_default())
+        .collect();
+    let started = std::time::Instant::now();
+    let names = &names;
+    // One loader for the whole batch; its operations run one after the other.
+    let run = metrics::counting_sql(with_loader(
+        state.db.clone(),
+        viewer.clone(),
+        |loader| async move {
+            let mut responses = Vec::with_capacity(requests.len());
+            for (request, name) in requests.into_iter().zip(names) {
+                let started = std::time::Instant::now();
+                let sql_before = metrics::sql_so_far();
+                let request = request.data(viewer.clone()).data(loader.clone());
+                let (response, executed) = state.schema.execute(request).await;
+                if executed {
+                    let outcome = if response.errors.is_empty() {
+                        "ok"
+                    } else {
+                        "error"
+                    };
+                    metrics::request(name, outcome, started.elapsed());
+                    let (statements, time) = metrics::sql_so_far();
+                    metrics::request_sql(
+                        name,
+                        statements.saturating_sub(sql_before.0),
+                        time.saturating_sub(sql_before.1),
+                    );
+                } else {
+                    metrics::request(name, "rejected", started.elapsed());
+                }
+                responses.push(response);
+            }
+            responses
+        },
+    ));
     // Past the timeout the request's future is dropped: its statements stop being awaited
     // and an open transaction rolls back.
-    let Ok(response) = tokio::time::timeout(state.limits.timeout, run).await else {
-        for name in &names {
+    let Ok(mut responses) = tokio::time::timeout(state.limits.timeout, run).await else {
+        for name in names {
             metrics::request(name, "timeout", started.elapsed());
         }
         let status = if media == GRAPHQL_RESPONSE {
@@ -168,31 +200,24 @@ async fn execute(
             ),
         );
     };
-    // With the GraphQL response media type, a request that could not execute at all is a 400.
-    let status = match &response {
-        BatchResponse::Single(r) if media == GRAPHQL_RESPONSE && is_request_error(r) => {
-            StatusCode::BAD_REQUEST
+    let body = if single && let Some(response) = responses.pop() {
+        // With the GraphQL response media type, a request that could not execute at all is
+        // a 400.
+        if media == GRAPHQL_RESPONSE && is_request_error(&response) {
+            let body = response_body(response);
+            return (
+                StatusCode::BAD_REQUEST,
+                [(header::CONTENT_TYPE, media)],
+                body,
+            )
+                .into_response();
         }
-        _ => StatusCode::OK,
+        response_body(response)
+    } else {
+        let bodies: Vec<String> = responses.into_iter().map(response_body).collect();
+        format!("[{}]", bodies.join(","))
     };
-    // Operations that never executed (parse, validation, limits); the rest were recorded
-    // as they executed.
-    let responses: Vec<&async_graphql::Response> = match &response {
-        BatchResponse::Single(r) => vec![r],
-        BatchResponse::Batch(rs) => rs.iter().collect(),
-    };
-    for (r, name) in responses.into_iter().zip(&names) {
-        if is_request_error(r) {
-            metrics::request(name, "rejected", started.elapsed());
-        }
-    }
-    let body = match response {
-        BatchResponse::Single(r) => response_body(r),
-        BatchResponse::Batch(rs) => {
-            serde_json::Value::Array(rs.into_iter().map(response_body).collect())
-        }
-    };
-    (status, [(header::CONTENT_TYPE, media)], body.to_string()).into_response()
+    (StatusCode::OK, [(header::CONTENT_TYPE, media)], body).into_response()
 }
 
 /// A request that could not execute at all: no data, and only errors without a path (parse
@@ -206,7 +231,17 @@ fn is_request_error(r: &async_graphql::Response) -> bool {
 /// The response as JSON. A request error has no `data` entry at all (the GraphQL spec: "If an
 /// error was raised before execution begins, the data entry should not be present"); a
 /// response that executed keeps `data`, null included.
-fn response_body(r: async_graphql::Response) -> serde_json::Value {
+fn response_body(r: async_graphql::Response) -> String {
+    // Without errors, the response is written as it is, its fields in the order the query
+    // asked for them.
+    if r.errors.is_empty() {
+        return serde_json::to_string(&r).expect("a GraphQL response always serializes");
+    }
+    error_body(r).to_string()
+}
+
+/// A response with errors, each given a code (and counted) and cut to a readable length.
+fn error_body(r: async_graphql::Response) -> serde_json::Value {
     let request_error = is_request_error(&r);
     let mut body = serde_json::to_value(&r).expect("a GraphQL response always serializes");
     if request_error && let Some(object) = body.as_object_mut() {

@@ -6,7 +6,7 @@ mod graphql;
 mod health;
 
 use crate::auth::TokenKeys;
-use crate::graphql::AppSchema;
+use crate::graphql::Served;
 use crate::graphql::limits::Limits;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
-    pub schema: AppSchema,
+    pub schema: Served,
     pub keys: Arc<TokenKeys>,
     /// The GraphiQL page served to browsers at GET /graphql.
     pub graphiql: Arc<str>,
@@ -46,7 +46,7 @@ impl AppState {
         });
         AppState {
             statements,
-            schema: crate::graphql::schema(db.clone(), limits.clone()),
+            schema: Served::new(db.clone(), limits.clone()),
             graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
             keys: Arc::new(keys),
@@ -63,7 +63,7 @@ impl AppState {
     pub fn with_limits(self, limits: Limits) -> Self {
         let limits = Arc::new(limits);
         AppState {
-            schema: crate::graphql::schema(self.db.clone(), limits.clone()),
+            schema: Served::new(self.db.clone(), limits.clone()),
             limits,
             ..self
         }
