@@ -5,7 +5,8 @@ and writes BENCHMARKS.md. Standard library only; run through bench/run.sh.
 
 Settings (environment): BENCH_DATABASE_URL (a PostgreSQL URL whose user may create
 databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROUNDS (3),
-BENCH_DURATION (seconds measured per operation and round, 6), BENCH_WARMUP (2),
+BENCH_DURATION (seconds measured per operation and round, 6), BENCH_WARMUP (1), BENCH_ALONE (seconds
+of the concurrency-1 latency run per operation, 3),
 BENCH_PG_SCALE (100), BENCH_SQLITE_SCALE (10), BENCH_OUTPUT (BENCHMARKS.md at the root).
 """
 
@@ -37,7 +38,8 @@ SEED = 1
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DURATION = float(os.environ.get("BENCH_DURATION", "6"))
-WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
+WARMUP = float(os.environ.get("BENCH_WARMUP", "1"))
+ALONE = float(os.environ.get("BENCH_ALONE", "3"))
 PG_SCALE = float(os.environ.get("BENCH_PG_SCALE", "100"))
 SQLITE_SCALE = float(os.environ.get("BENCH_SQLITE_SCALE", "10"))
 PG_ADMIN = os.environ.get(
@@ -45,6 +47,8 @@ PG_ADMIN = os.environ.get(
 )
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "BENCHMARKS.md"))
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+ANALYSIS = "<!-- analysis: kept by bench.py when it rewrites the tables above -->"
 STARTED = time.monotonic()
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -126,6 +130,11 @@ class Server:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def cpu_seconds(self):
+        """CPU time (user and system) the server has used so far."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
     def metrics(self):
         """Every sample of /metrics, by `name{labels}`."""
         with urllib.request.urlopen(self.base + "/metrics", timeout=10) as r:
@@ -141,6 +150,13 @@ class Server:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.log.close()
+
+
+def machine_busy_seconds():
+    """CPU time all cores of the machine have spent busy so far."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(x) for x in fields[:7])
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
 
 
 def metric_sum(samples, name):
@@ -164,14 +180,14 @@ def graphql(server, token, query, variables):
 # --- Measuring ----------------------------------------------------------------------------
 
 
-def oha(server, token, body_args, seconds):
+def oha(server, token, body_args, seconds, concurrency=CONCURRENCY):
     out = subprocess.run(
         [
             str(OHA),
             "-z",
             f"{seconds}s",
             "-c",
-            str(CONCURRENCY),
+            str(concurrency),
             "--no-tui",
             "--output-format",
             "json",
@@ -205,7 +221,10 @@ def measure(server, token, op):
 
     sampler = threading.Thread(target=sample)
     sampler.start()
+    cpu_before, busy_before = server.cpu_seconds(), machine_busy_seconds()
     result = oha(server, token, op["body"], DURATION)
+    cpu = server.cpu_seconds() - cpu_before
+    busy = machine_busy_seconds() - busy_before
     done.set()
     sampler.join()
     after = server.metrics()
@@ -234,10 +253,14 @@ def measure(server, token, op):
         "p99": p["p99"] * 1000,
         "statements": statements / requests if requests else float("nan"),
         "rss": max(peak),
+        # CPU per answered request: the server's, and everything else's on the machine
+        # (the database and the load generator).
+        "cpu": cpu * 1000 / ok,
+        "other_cpu": max(busy - cpu, 0) * 1000 / ok,
     }
 
 
-def pgbench(database_url, script, seconds):
+def pgbench(database_url, script, seconds, concurrency=CONCURRENCY):
     """The same work as plain SQL: `script` (one request's statements) at the same
     concurrency, prepared; requests/s and latency percentiles from the transaction log."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -250,9 +273,9 @@ def pgbench(database_url, script, seconds):
                 "-M",
                 "prepared",
                 "-c",
-                str(CONCURRENCY),
+                str(concurrency),
                 "-j",
-                "2",
+                str(min(2, concurrency)),
                 "-T",
                 str(max(1, round(seconds))),
                 "-l",
@@ -452,6 +475,17 @@ def run_backend(name, database_url, scale, company, pg):
             rounds[op["name"]].append(measure(server, token, op))
             if pg and op["name"] in scripts:
                 floor_rounds[op["name"]].append(pgbench(database_url, scripts[op["name"]], DURATION))
+    # Latency of one client alone (concurrency 1): what a user waits when the server is not
+    # saturated, beside the SQL floor's.
+    alone = {}
+    for op in ops:
+        if op["name"].startswith("write"):
+            continue
+        result = oha(server, token, op["body"], ALONE, concurrency=1)
+        alone[op["name"]] = result["latencyPercentiles"]["p50"] * 1000
+        if pg and op["name"] in scripts:
+            floor = pgbench(database_url, scripts[op["name"]], ALONE, concurrency=1)
+            alone[op["name"] + " floor"] = floor["p50"]
     # Statements per request at page sizes 10 and 100 (dashboard and filtered shapes).
     per_size = {}
     for first in (10, 100):
@@ -472,6 +506,10 @@ def run_backend(name, database_url, scale, company, pg):
             "p99": median_of(rs, "p99"),
             "statements": median_of(rs, "statements"),
             "rss": max(x["rss"] for x in rs),
+            "cpu": median_of(rs, "cpu"),
+            "other_cpu": median_of(rs, "other_cpu"),
+            "alone": alone.get(op["name"]),
+            "floor_alone": alone.get(op["name"] + " floor"),
         }
         if floor_rounds.get(op["name"]):
             fs = floor_rounds[op["name"]]
@@ -514,8 +552,8 @@ def table(result):
     lines = [
         f"### {result['name']} (seed scale {result['scale']:g}: seeded in {result['seed_seconds']:.0f} s)",
         "",
-        "| operation | req/s | p50 ms | p99 ms | p99/p50 | SQL statements per request | server RSS MB | SQL floor req/s | floor p50 ms | ratio to floor (req/s) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| operation | req/s | p50 ms | p99 ms | p99/p50 | SQL statements per request | server RSS MB | server CPU ms per request | other CPU ms per request | SQL floor req/s | floor p50 ms | ratio to floor (req/s) | p50 ms alone | floor p50 ms alone |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         floor = (
@@ -523,8 +561,10 @@ def table(result):
             if "floor_rps" in r
             else ("", "", "")
         )
+        alone = fmt(r["alone"], 2) if r.get("alone") is not None else ""
+        floor_alone = fmt(r["floor_alone"], 2) if r.get("floor_alone") is not None else ""
         lines.append(
-            f"| {r['operation']} | {fmt(r['rps'], 0)} | {fmt(r['p50'], 2)} | {fmt(r['p99'], 2)} | {r['p99'] / r['p50']:.1f} | {r['statements']:.1f} | {r['rss']:.0f} | {floor[0]} | {floor[1]} | {floor[2]} |"
+            f"| {r['operation']} | {fmt(r['rps'], 0)} | {fmt(r['p50'], 2)} | {fmt(r['p99'], 2)} | {r['p99'] / r['p50']:.1f} | {r['statements']:.1f} | {r['rss']:.0f} | {fmt(r['cpu'], 2)} | {fmt(r['other_cpu'], 2)} | {floor[0]} | {floor[1]} | {floor[2]} | {alone} | {floor_alone} |"
         )
     lines += [
         "",
@@ -586,10 +626,16 @@ def write_report(results):
         "figures are medians over the rounds, RSS the peak). The SQL floor is the same statements the server ran for one "
         "request, replayed by pgbench (prepared, same concurrency) against the same database in the same run.",
         "A shared 2-core machine is noisy and runs the load generator, the server and the database at once: "
-        "read the ratios, not the absolutes.",
+        "read the ratios, not the absolutes. CPU per request is the server's own, and everything else's on the "
+        "machine (the database and the load generator), while the operation ran at concurrency 16. "
+        "\"Alone\" is the median latency of one client sending requests one after another (concurrency 1), "
+        f"for {ALONE:g} s, and the same for the SQL floor.",
         "",
     ]
     body += [table(r) for r in results]
+    # The hand-written reading of the figures, below the marker, is kept.
+    if OUTPUT.exists() and ANALYSIS in (previous := OUTPUT.read_text()):
+        body += [previous[previous.index(ANALYSIS):]]
     OUTPUT.write_text("\n".join(body))
     print("\n".join(body))
 
