@@ -6,7 +6,7 @@ and writes BENCHMARKS.md. Standard library only; run through bench/run.sh.
 Settings (environment): BENCH_DATABASE_URL (a PostgreSQL URL whose user may create
 databases; default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROUNDS (3),
 BENCH_DURATION (seconds measured per operation and round, 6), BENCH_WARMUP (1), BENCH_ALONE (seconds
-of the concurrency-1 latency run per operation, 3),
+of the concurrency-1 latency run per operation, 2),
 BENCH_PG_SCALE (100), BENCH_SQLITE_SCALE (10), BENCH_OUTPUT (BENCHMARKS.md at the root).
 """
 
@@ -39,7 +39,7 @@ SEED = 1
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 DURATION = float(os.environ.get("BENCH_DURATION", "6"))
 WARMUP = float(os.environ.get("BENCH_WARMUP", "1"))
-ALONE = float(os.environ.get("BENCH_ALONE", "3"))
+ALONE = float(os.environ.get("BENCH_ALONE", "2"))
 PG_SCALE = float(os.environ.get("BENCH_PG_SCALE", "100"))
 SQLITE_SCALE = float(os.environ.get("BENCH_SQLITE_SCALE", "10"))
 PG_ADMIN = os.environ.get(

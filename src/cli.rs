@@ -97,6 +97,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = db::PoolSettings {
         acquire_timeout: args.database_acquire_timeout,
         statement_timeout: Some(limits.timeout),
+        plan_each_statement: true,
     };
     conn.close().await.ok();
     let conn = db::connect_with(&db::resolve_url(&args.database)?, &settings).await?;

@@ -35,6 +35,10 @@ pub struct PoolSettings {
     /// On PostgreSQL, the server cancels any statement running longer (SQLite has no such
     /// setting). None: no limit.
     pub statement_timeout: Option<Duration>,
+    /// On PostgreSQL, plan every statement for its own values (`plan_cache_mode =
+    /// force_custom_plan`) instead of switching to a generic plan after five executions.
+    /// The serving pool does; bulk work (migrations, the seed) does not need it.
+    pub plan_each_statement: bool,
 }
 
 impl Default for PoolSettings {
@@ -42,6 +46,7 @@ impl Default for PoolSettings {
         PoolSettings {
             acquire_timeout: Duration::from_secs(3),
             statement_timeout: None,
+            plan_each_statement: false,
         }
     }
 }
@@ -71,20 +76,23 @@ pub async fn connect_with(
         });
     } else {
         opts.max_connections(16).min_connections(1);
-        // Every statement is planned for its own values. PostgreSQL otherwise switches a
-        // prepared statement to a generic plan after five executions, and a generic plan
-        // assumes average selectivity: tenants of very different sizes, or a filter such
-        // as `contactPhone: "42"`, then get a plan made for somebody else's data. Measured
-        // (BENCHMARKS.md): the filtered list runs 40% faster; planning costs the dashboard
-        // about 0.5 ms of database time.
-        let mut session = vec![("plan_cache_mode", "force_custom_plan".to_owned())];
+        // A generic plan assumes average selectivity: tenants of very different sizes, or a
+        // filter such as `contactPhone: "42"`, then get a plan made for somebody else's
+        // data. Measured (BENCHMARKS.md): the filtered list runs 40% faster planned for its
+        // values; planning costs the dashboard about 0.5 ms of database time.
+        let mut session = Vec::new();
+        if settings.plan_each_statement {
+            session.push(("plan_cache_mode", "force_custom_plan".to_owned()));
+        }
         if let Some(timeout) = settings.statement_timeout {
             let ms = timeout.as_millis().max(1).to_string();
             session.push(("statement_timeout", ms));
         }
-        opts.map_sqlx_postgres_opts(move |o| {
-            o.options(session.iter().map(|(k, v)| (*k, v.as_str())))
-        });
+        if !session.is_empty() {
+            opts.map_sqlx_postgres_opts(move |o| {
+                o.options(session.iter().map(|(k, v)| (*k, v.as_str())))
+            });
+        }
     }
     Database::connect(opts).await.map_err(|e| {
         anyhow::anyhow!(

@@ -271,7 +271,7 @@ async fn serve_in_process(url: &str, acquire_timeout: Duration) -> String {
         url,
         &db::PoolSettings {
             acquire_timeout,
-            statement_timeout: None,
+            ..Default::default()
         },
     )
     .await

@@ -2,10 +2,11 @@
 //!
 //! Every operation is measured on its syntax tree with fragments expanded (each fragment
 //! once, memoised, so a document that doubles at every fragment is measured in linear
-//! time): its depth, its aliases, its root fields and its size. Refusals happen in
-//! `prepare_request`, before async-graphql's own validation walks the document (which would
-//! walk such a document in exponential time). After validation, the complexity async-graphql
-//! computes, where a connection's cost is `first`/`last` times its selection, gets its limit.
+//! time): its depth, its aliases, its root fields and its size. Refusals happen in the gate
+//! schema's (`super::Served`) `prepare_request`, before async-graphql's own validation walks
+//! the document (which would walk such a document in exponential time). After validation,
+//! the complexity async-graphql computes, where a connection's cost is `first`/`last` times
+//! its selection, gets its limit.
 //!
 //! Introspection (`__schema`, `__type`) is measured apart: its depth is fixed by clients'
 //! standard query (deeper than most data queries, because of `ofType` chains), so it does

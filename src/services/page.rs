@@ -174,13 +174,20 @@ impl<M> Sort<M> {
                 .add(Condition::all().add(key.is_null()).add(id_beyond)),
             (value, later) => {
                 let v = value.to_sql();
-                let mut c = Condition::any()
-                    .add(cmp(key.clone(), v.clone()))
-                    .add(Condition::all().add(key.clone().eq(v)).add(id_beyond));
+                let c = Condition::any().add(cmp(key.clone(), v.clone())).add(
+                    Condition::all()
+                        .add(key.clone().eq(v.clone()))
+                        .add(id_beyond),
+                );
                 if self.nullable && later {
-                    c = c.add(key.is_null());
+                    return c.add(key.is_null());
                 }
-                c
+                // The same rows, plus a bound on the key alone: an index on (..., key, id)
+                // starts its scan there, where the OR alone made the database walk every
+                // row before the cursor (11.7 ms instead of 0.25 ms for a page 90% of the
+                // way through 10,000 conversations).
+                let bound = if toward_end { key.gte(v) } else { key.lte(v) };
+                Condition::all().add(bound).add(c)
             }
         }
     }
