@@ -154,27 +154,8 @@ async fn execute(
         |loader| async move {
             let mut responses = Vec::with_capacity(requests.len());
             for (request, name) in requests.into_iter().zip(names) {
-                let started = std::time::Instant::now();
-                let sql_before = metrics::sql_so_far();
                 let request = request.data(viewer.clone()).data(loader.clone());
-                let (response, executed) = state.schema.execute(request).await;
-                if executed {
-                    let outcome = if response.errors.is_empty() {
-                        "ok"
-                    } else {
-                        "error"
-                    };
-                    metrics::request(name, outcome, started.elapsed());
-                    let (statements, time) = metrics::sql_so_far();
-                    metrics::request_sql(
-                        name,
-                        statements.saturating_sub(sql_before.0),
-                        time.saturating_sub(sql_before.1),
-                    );
-                } else {
-                    metrics::request(name, "rejected", started.elapsed());
-                }
-                responses.push(response);
+                responses.push(run_operation(state, request, name).await);
             }
             responses
         },
@@ -222,6 +203,35 @@ async fn execute(
         body.to_string(),
     )
         .into_response()
+}
+
+/// Checks and executes one operation, and records it: its outcome and time, and for one
+/// that executed, the SQL it ran.
+async fn run_operation(
+    state: &AppState,
+    request: async_graphql::Request,
+    name: &str,
+) -> async_graphql::Response {
+    let started = std::time::Instant::now();
+    let sql_before = metrics::sql_so_far();
+    let (response, executed) = state.schema.execute(request).await;
+    if !executed {
+        metrics::request(name, "rejected", started.elapsed());
+        return response;
+    }
+    let outcome = if response.errors.is_empty() {
+        "ok"
+    } else {
+        "error"
+    };
+    metrics::request(name, outcome, started.elapsed());
+    let (statements, time) = metrics::sql_so_far();
+    metrics::request_sql(
+        name,
+        statements.saturating_sub(sql_before.0),
+        time.saturating_sub(sql_before.1),
+    );
+    response
 }
 
 /// A request that could not execute at all: no data, and only errors without a path (parse
