@@ -8,7 +8,6 @@ use crate::services::seed;
 use crate::{AppState, app, db};
 use anyhow::{Context, bail};
 use jsonwebtoken::Algorithm;
-use std::future::IntoFuture;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,7 +26,7 @@ pub fn init_tracing() {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => serve(cli.serve).await,
-        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Serve(args)) => serve(*args).await,
         Some(Command::Migrate(args)) => migrate(args).await,
         Some(Command::Seed(args)) => seed_cmd(args).await,
         Some(Command::Token(args)) => token(args),
@@ -114,18 +113,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // period to finish, then the pool closes.
     let signalled = Arc::new(Notify::new());
     let notify = signalled.clone();
-    let server = axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            notify.notify_one();
-        })
-        .into_future();
+    let mut connections = args.limits.connections();
+    connections.max_connections = crate::http::server::fit_connections(connections.max_connections);
+    let server = crate::http::server::serve(listener, app(state), connections, async move {
+        shutdown_signal().await;
+        notify.notify_one();
+    });
     let grace = args.shutdown_grace;
     let drained = tokio::select! {
-        served = server => {
-            served.context("the HTTP server failed")?;
-            true
-        }
+        () = server => true,
         () = async {
             signalled.notified().await;
             tokio::time::sleep(grace).await;

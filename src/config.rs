@@ -2,6 +2,7 @@
 //! a flag wins over the environment. Parsed once in `main`, then passed down as plain data.
 
 use crate::graphql::limits::Limits;
+use crate::http::server::ConnectionLimits;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -28,7 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Migrate the database, fill an empty one with demo data (embedded default) and serve.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending migrations to the database and exit.
     Migrate(DatabaseArgs),
     /// Fill the database with a generated, deterministic data set.
@@ -132,9 +133,67 @@ pub struct LimitsArgs {
         value_name = "BOOL"
     )]
     pub introspection: bool,
+    /// Largest response of one HTTP request (a batch's responses together), in bytes;
+    /// enforced while executing.
+    #[arg(long, env = "MAX_RESPONSE_BYTES", default_value_t = Limits::default().max_response_bytes as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_response_bytes: u64,
+    /// Requests of one company that execute at once; the company's others wait their turn.
+    #[arg(long, env = "MAX_COMPANY_CONCURRENCY", default_value_t = Limits::default().max_company_concurrency as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_company_concurrency: u64,
+    /// How long a request waits for its company's turn before it is refused as OVERLOADED.
+    #[arg(
+        long,
+        env = "COMPANY_QUEUE_TIMEOUT_SECONDS",
+        default_value = "2",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub company_queue_timeout: Duration,
+    /// Longest a client may take to send a request body, from its head to its end (HTTP 408).
+    #[arg(
+        long,
+        env = "BODY_READ_TIMEOUT_SECONDS",
+        default_value = "30",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub body_read_timeout: Duration,
+    /// Most open client connections; past it the server stops accepting until one closes.
+    /// Also capped by the open-file limit, which `serve` raises to its hard limit.
+    #[arg(long, env = "MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Longest a client may take to send a request's head (on a new connection: from
+    /// opening it); then the connection is closed.
+    #[arg(
+        long,
+        env = "HEADER_READ_TIMEOUT_SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub header_read_timeout: Duration,
+    /// A connection with no request in flight and no traffic for this long is closed
+    /// (keep-alive included).
+    #[arg(
+        long,
+        env = "IDLE_TIMEOUT_SECONDS",
+        default_value = "60",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub idle_timeout: Duration,
 }
 
 impl LimitsArgs {
+    /// The connection-level limits.
+    pub fn connections(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+        }
+    }
+
     pub fn limits(&self) -> Limits {
         Limits {
             max_depth: self.max_query_depth,
@@ -145,6 +204,11 @@ impl LimitsArgs {
             max_body_bytes: usize::try_from(self.max_body_bytes).unwrap_or(usize::MAX),
             timeout: self.request_timeout,
             introspection: self.introspection,
+            max_response_bytes: usize::try_from(self.max_response_bytes).unwrap_or(usize::MAX),
+            max_company_concurrency: usize::try_from(self.max_company_concurrency)
+                .unwrap_or(usize::MAX),
+            company_queue_timeout: self.company_queue_timeout,
+            body_read_timeout: self.body_read_timeout,
         }
     }
 }

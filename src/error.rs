@@ -3,6 +3,7 @@
 //! any `Display` error into an error without a code, and every error here must carry one.
 
 use crate::auth::Scope;
+use crate::codes;
 use async_graphql::ErrorExtensions;
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
@@ -16,20 +17,23 @@ pub enum AppError {
     Conflict(&'static str),  // CONFLICT
     Unavailable,             // SERVICE_UNAVAILABLE
     Timeout,                 // TIMEOUT
+    Cancelled,               // TIMEOUT: the request ran past its time; the watchdog stopped it
+    ResponseTooLarge(usize), // RESPONSE_TOO_LARGE: the response passed this many bytes
     Internal(anyhow::Error), // INTERNAL_SERVER_ERROR; the cause is logged, never sent
 }
 
 impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Unauthenticated => "UNAUTHENTICATED",
-            AppError::Forbidden(_) => "FORBIDDEN",
-            AppError::NotFound(_) | AppError::Vanished => "NOT_FOUND",
-            AppError::BadInput(_) => "BAD_USER_INPUT",
-            AppError::Conflict(_) => "CONFLICT",
-            AppError::Unavailable => "SERVICE_UNAVAILABLE",
-            AppError::Timeout => "TIMEOUT",
-            AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
+            AppError::Unauthenticated => codes::UNAUTHENTICATED,
+            AppError::Forbidden(_) => codes::FORBIDDEN,
+            AppError::NotFound(_) | AppError::Vanished => codes::NOT_FOUND,
+            AppError::BadInput(_) => codes::BAD_USER_INPUT,
+            AppError::Conflict(_) => codes::CONFLICT,
+            AppError::Unavailable => codes::SERVICE_UNAVAILABLE,
+            AppError::Timeout | AppError::Cancelled => codes::TIMEOUT,
+            AppError::ResponseTooLarge(_) => codes::RESPONSE_TOO_LARGE,
+            AppError::Internal(_) => codes::INTERNAL_SERVER_ERROR,
         }
     }
 }
@@ -50,6 +54,10 @@ impl AppError {
             AppError::Timeout => {
                 "the database took too long and the statement was cancelled".into()
             }
+            AppError::Cancelled => "the request ran past its time limit and was cancelled".into(),
+            AppError::ResponseTooLarge(limit) => format!(
+                "the response would be larger than {limit} bytes; ask for fewer or smaller fields, or smaller pages"
+            ),
             AppError::Internal(_) => "internal error".into(),
         }
     }
@@ -138,12 +146,28 @@ fn classify(err: &DbErr) -> Option<DbFailure> {
     }
 }
 
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        if let AppError::Internal(cause) = &err {
+impl AppError {
+    /// The error as the client sees it: its message and code, nothing more. An internal
+    /// error's cause is logged here, once (inside the request's span, so with its request
+    /// id); this is the only place errors become responses, loaders included.
+    pub fn to_graphql(&self) -> async_graphql::Error {
+        if let AppError::Internal(cause) = self {
             tracing::error!(error = ?cause, "internal error");
         }
-        let code = err.code();
-        async_graphql::Error::new(err.message()).extend_with(|_, e| e.set("code", code))
+        let code = self.code();
+        let error = async_graphql::Error::new(self.message());
+        match self {
+            AppError::ResponseTooLarge(limit) => error.extend_with(|_, e| {
+                e.set("code", code);
+                e.set("limit", *limit as u64);
+            }),
+            _ => error.extend_with(|_, e| e.set("code", code)),
+        }
+    }
+}
+
+impl From<AppError> for async_graphql::Error {
+    fn from(err: AppError) -> Self {
+        err.to_graphql()
     }
 }

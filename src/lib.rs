@@ -4,9 +4,11 @@
 
 pub mod auth;
 pub mod cli;
+pub(crate) mod codes;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod fairness;
 pub mod graphql;
 pub mod http;
 pub mod metrics;

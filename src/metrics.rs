@@ -104,7 +104,7 @@ pub fn render(db: &DatabaseConnection) -> String {
     handle().render()
 }
 
-fn pool_state(db: &DatabaseConnection) -> (u32, u32, u32) {
+pub(crate) fn pool_state(db: &DatabaseConnection) -> (u32, u32, u32) {
     match db.get_database_backend() {
         DbBackend::Postgres => {
             let pool = db.get_postgres_connection_pool();
@@ -167,6 +167,11 @@ pub fn request_sql(operation: &str, statements: u64, time: Duration) {
 /// Records an error answered with `code`.
 pub fn error(code: &str) {
     counter!("graphql_errors_total", "code" => code.to_owned()).increment(1);
+}
+
+/// Records a panic caught while answering a request (the process carried on).
+pub fn panic() {
+    counter!("http_panics_total").increment(1);
 }
 
 /// The label for an operation name: the name itself when it is a GraphQL name of at most

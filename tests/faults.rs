@@ -279,7 +279,12 @@ async fn serve_in_process(url: &str, acquire_timeout: Duration) -> String {
     let state = AppState::new(conn, TokenKeys::hs256(SECRET.as_bytes()), None);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    tokio::spawn(conversations_graph::http::server::serve(
+        listener,
+        app(state),
+        conversations_graph::http::server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
     format!("http://{addr}")
 }
 

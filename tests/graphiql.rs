@@ -26,7 +26,12 @@ async fn serve_with_demo_token(db: &TestDb, demo_token: &str) -> SocketAddr {
         TokenKeys::hs256(common::SECRET.as_bytes()),
         Some(demo_token),
     );
-    tokio::spawn(async move { axum::serve(listener, app(state)).await });
+    tokio::spawn(conversations_graph::http::server::serve(
+        listener,
+        app(state),
+        conversations_graph::http::server::ConnectionLimits::default(),
+        std::future::pending(),
+    ));
     addr
 }
 

@@ -219,6 +219,10 @@ fn the_default_limits_are_the_documented_ones() {
             max_body_bytes: 1_048_576,
             timeout: Duration::from_secs(10),
             introspection: true,
+            max_response_bytes: 8 * 1024 * 1024,
+            max_company_concurrency: 8,
+            company_queue_timeout: Duration::from_secs(2),
+            body_read_timeout: Duration::from_secs(30),
         }
     );
 }
@@ -326,7 +330,7 @@ async fn default_limits_hold_at_their_boundaries(backend: Backend) {
     //    conversations 1+99×502 = 49,699.  b: nodes 1+2 = 3; agents 1+100×3 = 301.
     //    Total 50,000.
     let at_limit = "{
-      a: conversations(first: 99) { nodes { messages(first: 100) { nodes { id content sentAt direction } } } }
+      a: conversations(first: 99) { nodes { messages(first: 100) { nodes { id channel sentAt direction } } } }
       b: agents(first: 100) { nodes { id name } }
     }";
     let data = passes(&app, &token, at_limit, json!({})).await;
@@ -334,7 +338,7 @@ async fn default_limits_hold_at_their_boundaries(backend: Backend) {
     assert_eq!(data["b"]["nodes"].as_array().unwrap().len(), 5);
     // inner nodes 1+5 = 6; messages 1+83×6 = 499; nodes 1+499 = 500; 1+100×500 = 50,001.
     let above = "{ conversations(first: 100) { nodes { messages(first: 83) {
-      nodes { id content sentAt direction channel } } } } }";
+      nodes { id createdAt sentAt direction channel } } } } }";
     refused(
         &app,
         &token,
@@ -725,10 +729,18 @@ async fn complexity_is_measured_by_page_size(backend: Backend) {
         // searchMessages, first 9: message 1+3 = 4, highlights 1+2 = 3, snippet 1:
         // nodes 1+8 = 9; 1 + 9×9 = 82
         (
-            "{ searchMessages(query: \"refund\", first: 9) { nodes { snippet message { id content sentAt } highlights { start length } } } }"
+            "{ searchMessages(query: \"refund\", first: 9) { nodes { snippet message { id direction sentAt } highlights { start length } } } }"
                 .into(),
             json!({}),
             82,
+        ),
+        // content costs 10: nodes 1+10 = 11; messages 1+3×11 = 34; nodes 1+34 = 35;
+        // 1 + 2×35 = 71 (metadata, at 20, is refused below)
+        (
+            "{ conversations(first: 2) { nodes { messages(first: 3) { nodes { content } } } } }"
+                .into(),
+            json!({}),
+            71,
         ),
         // nodes(ids): child id 1 + subject, status, priority 3 = 4; 1 + 24×4 = 97
         (
@@ -745,6 +757,14 @@ async fn complexity_is_measured_by_page_size(backend: Backend) {
 
     let ids25 = vec![format!("\"{c01}\""); 25].join(", ");
     let above: Vec<(String, Value, u64)> = vec![
+        // metadata costs 20: nodes 1+20 = 21; messages 1+3×21 = 64; nodes 1+64 = 65;
+        // 1 + 2×65 = 131
+        (
+            "{ conversations(first: 2) { nodes { messages(first: 3) { nodes { metadata } } } } }"
+                .into(),
+            json!({}),
+            131,
+        ),
         // nodes 1+3 = 4; 1 + 25×4 = 101
         ("{ conversations(first: 25) { nodes { id subject status } } }".into(), json!({}), 101),
         ("{ conversations(last: 25) { nodes { id subject status } } }".into(), json!({}), 101),
@@ -792,14 +812,14 @@ async fn complexity_is_measured_by_page_size(backend: Backend) {
         // searchMessages default 10: message 1+4 = 5, highlights 3, snippet 1: nodes 1+9 = 10;
         // 1 + 10×10 = 101
         (
-            "{ searchMessages(query: \"refund\") { nodes { snippet message { id content sentAt direction } highlights { start length } } } }"
+            "{ searchMessages(query: \"refund\") { nodes { snippet message { id channel sentAt direction } highlights { start length } } } }"
                 .into(),
             json!({}),
             101,
         ),
         // searchMessages with first: null also counts 10
         (
-            "{ searchMessages(query: \"refund\", first: null) { nodes { snippet message { id content sentAt direction } highlights { start length } } } }"
+            "{ searchMessages(query: \"refund\", first: null) { nodes { snippet message { id channel sentAt direction } highlights { start length } } } }"
                 .into(),
             json!({}),
             101,

@@ -81,8 +81,11 @@ pub struct Claims {
     pub exp: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<u64>,
-    /// Written by `issue` when an issuer is configured; verification checks the token's own.
-    #[serde(default, skip_deserializing, skip_serializing_if = "Option::is_none")]
+    /// Written by `issue` when an issuer is configured; verification checks the token's own
+    /// against the configured one. It must be a string (RFC 7519): jsonwebtoken would
+    /// accept a list that contains the configured issuer, so reading it here as a string
+    /// refuses any other shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iss: Option<String>,
     /// Written by `issue` when an audience is configured; verification checks the token's
     /// own (a string or a list).

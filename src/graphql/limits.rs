@@ -13,6 +13,7 @@
 //! not count towards the depth limit; instead, lists inside it (`types`, `fields`, ...) may
 //! nest at most `MAX_INTROSPECTION_LISTS` deep, which bounds its response size.
 
+use crate::codes;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest, NextValidation,
 };
@@ -20,6 +21,7 @@ use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// How deep lists may nest inside introspection: `__schema { types { fields { args } } }` is
@@ -58,6 +60,14 @@ pub struct Limits {
     pub timeout: Duration,
     /// Whether `__schema` and `__type` are served (GraphiQL and codegen need them).
     pub introspection: bool,
+    /// Bytes of one HTTP response (a batch's responses together), enforced while executing.
+    pub max_response_bytes: usize,
+    /// Requests of one company that may execute at once; the others wait their turn.
+    pub max_company_concurrency: usize,
+    /// How long a request waits for its company's turn before it is refused as OVERLOADED.
+    pub company_queue_timeout: Duration,
+    /// From a request's head to the end of its body.
+    pub body_read_timeout: Duration,
 }
 
 impl Limits {
@@ -83,6 +93,10 @@ impl Default for Limits {
             max_body_bytes: 1024 * 1024,
             timeout: Duration::from_secs(10),
             introspection: true,
+            max_response_bytes: 8 * 1024 * 1024,
+            max_company_concurrency: 8,
+            company_queue_timeout: Duration::from_secs(2),
+            body_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -107,11 +121,25 @@ pub struct QueryLimits(pub Arc<Limits>);
 
 impl ExtensionFactory for QueryLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension(self.0.clone()))
+        Arc::new(LimitsExtension {
+            limits: self.0.clone(),
+            representations: AtomicU64::new(1),
+            cost: AtomicU64::new(0),
+        })
     }
 }
 
-struct LimitsExtension(Arc<Limits>);
+/// The extension of one request: what it measured before validation is read after it.
+struct LimitsExtension {
+    limits: Arc<Limits>,
+    /// Representations the operation's `_entities` fields resolve (at least 1).
+    representations: AtomicU64,
+    /// The operation's cost, once validated.
+    cost: AtomicU64,
+}
+
+/// The key of the gate's response extension that carries the operation's cost.
+pub(crate) const COST: &str = "cost";
 
 #[async_graphql::async_trait::async_trait]
 impl Extension for LimitsExtension {
@@ -125,10 +153,14 @@ impl Extension for LimitsExtension {
         let name = request.operation_name.take();
         let variables = std::mem::take(&mut request.variables);
         let document = request.parsed_query()?;
-        check(document, &self.0)?;
+        check(document, &self.limits)?;
+        self.representations.store(
+            representations(document, name.as_deref(), &variables).max(1),
+            Ordering::Relaxed,
+        );
         let registry = &ctx.schema_env.registry;
         super::variables::check(registry, document, name.as_deref(), &variables)
-            .map_err(|message| refusal("BAD_REQUEST", message, None))?;
+            .map_err(|message| refusal(codes::BAD_REQUEST, message, None))?;
         request.operation_name = name;
         request.variables = variables;
         next.run(ctx, request).await
@@ -140,27 +172,92 @@ impl Extension for LimitsExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let result = next.run(ctx).await?;
-        let complexity = result.complexity as u64;
-        if complexity > self.0.max_complexity {
-            return Err(vec![too_complex(complexity, self.0.max_complexity, "")]);
+        // `_entities` costs its selection once per representation: async-graphql counts it
+        // once, whatever the list holds. The whole operation is multiplied, which is exact
+        // for the gateway's entity fetches (only `_entities` at the root) and errs on the
+        // safe side otherwise.
+        let cost =
+            (result.complexity as u64).saturating_mul(self.representations.load(Ordering::Relaxed));
+        if cost > self.limits.max_complexity {
+            return Err(vec![too_complex(cost, self.limits.max_complexity, "")]);
         }
+        self.cost.store(cost, Ordering::Relaxed);
         Ok(result)
     }
 
-    /// The gate never executes: it answers "passed" with no data and no errors.
+    /// The gate never executes: it answers "passed" with no data and no errors, and the
+    /// operation's cost in the `COST` extension.
     async fn execute(
         &self,
         _ctx: &ExtensionContext<'_>,
         _operation_name: Option<&str>,
         _next: NextExecute<'_>,
     ) -> Response {
-        Response::new(Value::Null)
+        Response::new(Value::Null).extension(COST, Value::from(self.cost.load(Ordering::Relaxed)))
     }
 }
 
-fn too_complex(actual: u64, limit: u64, at_least: &str) -> ServerError {
+/// How many representations the `_entities` fields at the root of the operation that will
+/// run ask for: list literals counted, variables looked up (a list of one value counts 1).
+fn representations(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &async_graphql::Variables,
+) -> u64 {
+    let operation = document
+        .operations
+        .iter()
+        .find(|(name, _)| match operation_name {
+            Some(wanted) => name.is_some_and(|n| n.as_str() == wanted),
+            None => true,
+        });
+    let Some((_, operation)) = operation else {
+        return 1;
+    };
+    // Root selections, through fragments (bounded by the checks above: no cycles, limited
+    // nesting and size).
+    let mut sets = vec![&operation.node.selection_set.node];
+    let mut total = 0u64;
+    let mut visited = 0usize;
+    while let Some(set) = sets.pop() {
+        visited += 1;
+        if visited > 10_000 {
+            break;
+        }
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) if field.node.name.node == "_entities" => {
+                    let count = match field.node.get_argument("representations") {
+                        Some(value) => match &value.node {
+                            async_graphql_value::Value::List(items) => items.len() as u64,
+                            async_graphql_value::Value::Variable(name) => match variables.get(name)
+                            {
+                                Some(Value::List(items)) => items.len() as u64,
+                                _ => 1,
+                            },
+                            _ => 1,
+                        },
+                        None => 1,
+                    };
+                    total = total.saturating_add(count);
+                }
+                Selection::Field(_) => {}
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) = document.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        sets.push(&fragment.node.selection_set.node);
+                    }
+                }
+                Selection::InlineFragment(inline) => sets.push(&inline.node.selection_set.node),
+            }
+        }
+    }
+    total
+}
+
+pub(crate) fn too_complex(actual: u64, limit: u64, at_least: &str) -> ServerError {
     refusal(
-        "QUERY_TOO_COMPLEX",
+        codes::QUERY_TOO_COMPLEX,
         format!(
             "the query is too complex: it costs {at_least}{actual}, and at most {limit} is allowed; ask for smaller pages (`first`/`last`) or fewer fields"
         ),
@@ -180,7 +277,7 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
         let shape = measure.selection_set(&operation.node.selection_set.node, false, 0)?;
         if shape.introspection && !limits.introspection {
             return Err(refusal(
-                "INTROSPECTION_DISABLED",
+                codes::INTROSPECTION_DISABLED,
                 "introspection (__schema, __type) is turned off on this server".into(),
                 None,
             ));
@@ -190,7 +287,7 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
         }
         if shape.depth > limits.max_depth {
             return Err(refusal(
-                "QUERY_TOO_DEEP",
+                codes::QUERY_TOO_DEEP,
                 format!(
                     "the query nests fields {} deep, and at most {} is allowed",
                     shape.depth, limits.max_depth
@@ -200,7 +297,7 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
         }
         if shape.introspection_lists > MAX_INTROSPECTION_LISTS {
             return Err(refusal(
-                "QUERY_TOO_DEEP",
+                codes::QUERY_TOO_DEEP,
                 format!(
                     "the introspection nests lists {} deep, and at most {MAX_INTROSPECTION_LISTS} is allowed",
                     shape.introspection_lists
@@ -210,7 +307,7 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
         }
         if shape.aliases > limits.max_aliases {
             return Err(refusal(
-                "TOO_MANY_ALIASES",
+                codes::TOO_MANY_ALIASES,
                 format!(
                     "the operation has {} aliased fields, and at most {} are allowed",
                     shape.aliases, limits.max_aliases
@@ -220,7 +317,7 @@ pub fn check(document: &ExecutableDocument, limits: &Limits) -> Result<(), Serve
         }
         if shape.roots > limits.max_root_fields {
             return Err(refusal(
-                "TOO_MANY_ROOT_FIELDS",
+                codes::TOO_MANY_ROOT_FIELDS,
                 format!(
                     "the operation has {} root fields, and at most {} are allowed",
                     shape.roots, limits.max_root_fields
@@ -280,7 +377,7 @@ struct Measure<'a> {
 impl<'a> Measure<'a> {
     fn too_nested(&self) -> ServerError {
         refusal(
-            "QUERY_TOO_DEEP",
+            codes::QUERY_TOO_DEEP,
             format!(
                 "selections (fields, fragment spreads and inline fragments) nest more than {} deep",
                 self.max_nesting
@@ -370,7 +467,7 @@ impl<'a> Measure<'a> {
             }
             Some(Memo::InProgress) => {
                 return Err(refusal(
-                    "BAD_REQUEST",
+                    codes::BAD_REQUEST,
                     format!(
                         "fragment `{name}` spreads itself, directly or through other fragments"
                     ),

@@ -4,12 +4,13 @@
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::graphql::pagination::shared;
 use crate::services::conversations::{self, Parent};
 use crate::services::page::{Keyset, Page};
 use crate::services::tenancy::{self, CompanyOwned};
 use crate::services::{calls, messages};
+use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, ErrorExtensions};
 use entity::{call, conversation, message};
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -106,20 +107,20 @@ pub fn loader<'a>(ctx: &Context<'a>) -> &'a DataLoader<AppLoader> {
     ctx.data_unchecked::<Arc<DataLoader<AppLoader>>>()
 }
 
-/// A failed batch, shared by every key of the batch.
+/// A failed batch, shared by every key of the batch: the client's error, made (and an
+/// internal cause logged) once per batch, not once per key.
 #[derive(Clone, Debug)]
-pub struct LoadError(Arc<AppError>);
+pub struct LoadError(async_graphql::Error);
 
 impl From<AppError> for LoadError {
     fn from(e: AppError) -> Self {
-        LoadError(Arc::new(e))
+        LoadError(e.to_graphql())
     }
 }
 
 impl From<LoadError> for async_graphql::Error {
     fn from(e: LoadError) -> Self {
-        let code = e.0.code();
-        async_graphql::Error::new(e.0.message()).extend_with(|_, x| x.set("code", code))
+        e.0
     }
 }
 
@@ -153,15 +154,15 @@ where
     E: CompanyOwned + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
 {
-    type Value = E::Model;
+    type Value = Arc<E::Model>;
     type Error = LoadError;
 
-    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, E::Model>, LoadError> {
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, LoadError> {
         let ids: Vec<Uuid> = keys.iter().map(|k| k.0).collect();
         let rows = tenancy::by_ids::<E>(&self.db, &self.viewer, &ids).await?;
         Ok(rows
             .into_iter()
-            .map(|m| (ById::new(E::id_of(&m)), m))
+            .map(|m| (ById::new(E::id_of(&m)), Arc::new(m)))
             .collect())
     }
 }
@@ -185,7 +186,7 @@ pub struct MessagesOf {
 }
 
 impl Loader<MessagesOf> for AppLoader {
-    type Value = Page<message::Model>;
+    type Value = Page<Arc<message::Model>>;
     type Error = LoadError;
 
     async fn load(
@@ -205,7 +206,7 @@ impl Loader<MessagesOf> for AppLoader {
                     order,
                     window: window.clone(),
                 };
-                out.insert(key, page);
+                out.insert(key, shared(page));
             }
         }
         Ok(out)
@@ -221,7 +222,7 @@ pub struct CallsOf {
 }
 
 impl Loader<CallsOf> for AppLoader {
-    type Value = Page<call::Model>;
+    type Value = Page<Arc<call::Model>>;
     type Error = LoadError;
 
     async fn load(&self, keys: &[CallsOf]) -> Result<HashMap<CallsOf, Self::Value>, LoadError> {
@@ -237,7 +238,7 @@ impl Loader<CallsOf> for AppLoader {
                     order,
                     window: window.clone(),
                 };
-                out.insert(key, page);
+                out.insert(key, shared(page));
             }
         }
         Ok(out)
@@ -257,7 +258,7 @@ pub struct ConversationsOf {
 type ConversationGroup = (Parent, conversations::Filter, conversations::Order, Keyset);
 
 impl Loader<ConversationsOf> for AppLoader {
-    type Value = Page<conversation::Model>;
+    type Value = Page<Arc<conversation::Model>>;
     type Error = LoadError;
 
     async fn load(
@@ -290,7 +291,7 @@ impl Loader<ConversationsOf> for AppLoader {
                     order,
                     window: window.clone(),
                 };
-                out.insert(key, page);
+                out.insert(key, shared(page));
             }
         }
         Ok(out)

@@ -1,12 +1,14 @@
 //! The GraphQL schema: roots, types, guards and pagination. Resolvers stay thin: they read
 //! the request's `Viewer` and database from the context and call one service.
 
+pub mod budget;
 pub mod connection;
 pub mod guards;
 pub mod inputs;
 pub mod limits;
 pub mod loaders;
 pub mod mutation;
+pub(crate) mod nesting;
 pub mod pagination;
 pub mod query;
 pub mod types;
@@ -49,6 +51,21 @@ const MAX_DIRECTIVES: usize = 16;
 pub struct Served {
     gate: AppSchema,
     run: AppSchema,
+    limits: Arc<Limits>,
+}
+
+/// A request that passed every check, with what it costs.
+pub struct Checked {
+    request: Request,
+    /// Its complexity (each `_entities` representation counted).
+    pub cost: u64,
+}
+
+impl Checked {
+    /// The operation's name, as `operation_name` gives it.
+    pub fn name(&mut self) -> Option<String> {
+        operation_name(&mut self.request)
+    }
 }
 
 impl Served {
@@ -70,24 +87,37 @@ impl Served {
             run: common(builder().data(db))
                 .validation_mode(ValidationMode::Fast)
                 .finish(),
+            limits,
         }
     }
 
-    /// Checks `request`, then executes it if it passed; the flag says whether it executed.
-    /// A request that was refused has only errors without a path.
-    pub async fn execute(&self, mut request: Request) -> (Response, bool) {
+    /// Checks `request` without executing it: its text's nesting (before anything parses
+    /// it), then the limits, the variables, validation and complexity. A refusal is the
+    /// response to send, with only errors without a path.
+    pub async fn check(&self, mut request: Request) -> Result<Checked, Response> {
+        nesting::check(&request.query, self.limits.max_nesting())
+            .map_err(|error| Response::from_errors(vec![error]))?;
         let document = match request.parsed_query() {
             Ok(document) => document.clone(),
-            Err(error) => return (Response::from_errors(vec![error]), false),
+            Err(error) => return Err(Response::from_errors(vec![error])),
         };
         let mut probe = Request::new(String::new()).variables(request.variables.clone());
         probe.operation_name = request.operation_name.clone();
         probe.set_parsed_query(document);
         let checked = self.gate.execute(probe).await;
         if checked.is_err() {
-            return (checked, false);
+            return Err(checked);
         }
-        (self.run.execute(request).await, true)
+        let cost = match checked.extensions.get(limits::COST) {
+            Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(u64::MAX),
+            _ => u64::MAX,
+        };
+        Ok(Checked { request, cost })
+    }
+
+    /// Executes a checked request with the request's data (viewer, loader, budget) added.
+    pub async fn run(&self, checked: Checked, data: impl FnOnce(Request) -> Request) -> Response {
+        self.run.execute(data(checked.request)).await
     }
 }
 

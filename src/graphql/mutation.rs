@@ -60,7 +60,10 @@ impl WriteMutation {
     ) -> async_graphql::Result<CreateConversationPayload> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| conversations::create(db, viewer, new)).await?;
-        Ok(CreateConversationPayload::new(split(outcome, Conversation)))
+        Ok(CreateConversationPayload::new(split(
+            outcome,
+            Conversation::from,
+        )))
     }
 
     /// Changes the given fields of a conversation; absent fields stay, `null` clears.
@@ -77,7 +80,10 @@ impl WriteMutation {
             conversations::update(db, viewer, id, patch)
         })
         .await?;
-        Ok(UpdateConversationPayload::new(split(outcome, Conversation)))
+        Ok(UpdateConversationPayload::new(split(
+            outcome,
+            Conversation::from,
+        )))
     }
 
     /// Deletes a conversation with its messages, calls and links, recording the reason.
@@ -106,7 +112,8 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("conversationId", &conversation_id), input.read());
         let outcome = run(read, |(c, new)| messages::create(db, viewer, c, new)).await?;
-        let (pair, user_errors) = split(outcome, |(m, c)| (Message(m), Conversation(c)));
+        let (pair, user_errors) =
+            split(outcome, |(m, c)| (Message::from(m), Conversation::from(c)));
         let (message, conversation) = pair.unzip();
         Ok(CreateMessagePayload {
             message,
@@ -138,7 +145,7 @@ impl WriteMutation {
     ) -> async_graphql::Result<CreateContactPayload> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| contacts::create(db, viewer, new)).await?;
-        Ok(CreateContactPayload::new(split(outcome, Contact)))
+        Ok(CreateContactPayload::new(split(outcome, Contact::from)))
     }
 
     /// Changes the given fields of a contact; absent fields stay, `null` clears.
@@ -152,7 +159,7 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| contacts::update(db, viewer, id, patch)).await?;
-        Ok(UpdateContactPayload::new(split(outcome, Contact)))
+        Ok(UpdateContactPayload::new(split(outcome, Contact::from)))
     }
 
     /// Deletes a contact. Refused (CONFLICT) while it has conversations, unless `cascade`.
@@ -180,7 +187,7 @@ impl WriteMutation {
     ) -> async_graphql::Result<CreateInboxPayload> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| inboxes::create(db, viewer, new)).await?;
-        Ok(CreateInboxPayload::new(split(outcome, Inbox)))
+        Ok(CreateInboxPayload::new(split(outcome, Inbox::from)))
     }
 
     /// Changes the given fields of an inbox; absent fields stay, `null` clears.
@@ -194,7 +201,7 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| inboxes::update(db, viewer, id, patch)).await?;
-        Ok(UpdateInboxPayload::new(split(outcome, Inbox)))
+        Ok(UpdateInboxPayload::new(split(outcome, Inbox::from)))
     }
 
     /// Deletes an inbox. Refused (CONFLICT) while it has conversations, unless `cascade`.
@@ -223,7 +230,7 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("conversationId", &conversation_id), input.read());
         let outcome = run(read, |(c, new)| calls::create(db, viewer, c, new)).await?;
-        Ok(CreateCallPayload::new(split(outcome, Call)))
+        Ok(CreateCallPayload::new(split(outcome, Call::from)))
     }
 
     /// Changes the given fields of a call; absent fields stay, `null` clears.
@@ -237,7 +244,7 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| calls::update(db, viewer, id, patch)).await?;
-        Ok(UpdateCallPayload::new(split(outcome, Call)))
+        Ok(UpdateCallPayload::new(split(outcome, Call::from)))
     }
 
     /// Deletes a call.
@@ -263,7 +270,7 @@ impl WriteMutation {
     ) -> async_graphql::Result<CreateAgentPayload> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| agents::create(db, viewer, new)).await?;
-        Ok(CreateAgentPayload::new(split(outcome, Agent)))
+        Ok(CreateAgentPayload::new(split(outcome, Agent::from)))
     }
 
     /// Changes the given fields of an agent; absent fields stay, `null` clears.
@@ -277,7 +284,7 @@ impl WriteMutation {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| agents::update(db, viewer, id, patch)).await?;
-        Ok(UpdateAgentPayload::new(split(outcome, Agent)))
+        Ok(UpdateAgentPayload::new(split(outcome, Agent::from)))
     }
 
     /// Deletes an agent; its conversations lose that assignee, AI agent or seen-by.

@@ -8,6 +8,7 @@ use crate::services::page::{Keyset, Page, Position, Sort, SortValue};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::DateTime;
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub const DEFAULT_PAGE_SIZE: i32 = 20;
@@ -45,6 +46,7 @@ pub fn decode_cursor(ordering: &str, cursor: &str, arg: &str) -> Result<Position
                 .parse()
                 .ok()
                 .and_then(DateTime::from_timestamp_micros)
+                .filter(crate::graphql::inputs::supported_time)
                 .ok_or_else(invalid)?,
         ),
         Some(("i", n)) => SortValue::Int(n.parse().map_err(|_| invalid())?),
@@ -107,12 +109,22 @@ impl PageRequest {
 }
 
 /// A Relay connection from a page: each edge's cursor is its row's position.
+/// A page of rows shared rather than owned: what the loaders hand out, so the parents
+/// that ask for the same page share its rows instead of each getting a copy.
+pub fn shared<M>(page: Page<M>) -> Page<Arc<M>> {
+    Page {
+        items: page.items.into_iter().map(Arc::new).collect(),
+        has_previous: page.has_previous,
+        has_next: page.has_next,
+    }
+}
+
 pub fn connection<M, N>(
-    page: Page<M>,
+    page: Page<Arc<M>>,
     ordering: &str,
     sort: &Sort<M>,
     id_of: fn(&M) -> Uuid,
-    wrap: fn(M) -> N,
+    wrap: fn(Arc<M>) -> N,
     total: ListTotal,
 ) -> Connection<N> {
     let edges: Vec<Edge<N>> = page

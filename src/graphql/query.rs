@@ -7,7 +7,7 @@ use super::inputs::{
     MessageSearchFilter,
 };
 use super::loaders::{ById, loader};
-use super::pagination::{PageArgs, PageRequest, connection, connection_cost};
+use super::pagination::{PageArgs, PageRequest, connection, connection_cost, shared};
 use super::types::conversation::{CallConnection, ConversationConnection};
 use super::types::enums::AgentKind;
 use super::types::{
@@ -127,7 +127,7 @@ impl ReadQuery {
         let page = conversations::list(db(ctx), viewer(ctx)?, &filter, &order, &window).await?;
         let total = ListTotal(CountSource::Conversations(Box::new(filter)));
         Ok(connection(
-            page,
+            shared(page),
             &ordering,
             &order.sort(),
             |m| m.id,
@@ -182,7 +182,14 @@ impl ReadQuery {
         let page = contacts::list(db, viewer(ctx)?, &filter, &order, &window).await?;
         let sort = order.sort(sea_orm::ConnectionTrait::get_database_backend(db));
         let total = ListTotal(CountSource::Contacts(filter));
-        Ok(connection(page, &ordering, &sort, |m| m.id, Contact, total))
+        Ok(connection(
+            shared(page),
+            &ordering,
+            &sort,
+            |m| m.id,
+            Contact,
+            total,
+        ))
     }
 
     /// One of the company's inboxes by id; null when there is none with this id.
@@ -223,7 +230,7 @@ impl ReadQuery {
         let sort = directory::inbox_sort(db);
         let total = ListTotal(CountSource::Inboxes);
         Ok(connection(
-            page,
+            shared(page),
             directory::INBOX_ORDER,
             &sort,
             |m| m.id,
@@ -290,7 +297,7 @@ impl ReadQuery {
         let page = calls::list(db(ctx), viewer(ctx)?, &filter, &order, &window).await?;
         let total = ListTotal(CountSource::Calls(filter));
         Ok(connection(
-            page,
+            shared(page),
             &ordering,
             &order.sort(),
             |m| m.id,
@@ -339,7 +346,7 @@ impl ReadQuery {
         let sort = directory::agent_sort(db);
         let total = ListTotal(CountSource::Agents(kind));
         Ok(connection(
-            page,
+            shared(page),
             directory::AGENT_ORDER,
             &sort,
             |m| m.id,
@@ -399,7 +406,7 @@ impl SearchQuery {
         let sort = crate::services::messages::Order::default().sort();
         let hit_query = query.clone();
         let conn = connection(
-            page,
+            shared(page),
             search::ORDERING,
             &sort,
             |m| m.id,
@@ -482,7 +489,7 @@ impl EntityQuery {
 async fn entity<E, T>(
     ctx: &Context<'_>,
     id: &ID,
-    wrap: fn(E::Model) -> T,
+    wrap: fn(std::sync::Arc<E::Model>) -> T,
 ) -> async_graphql::Result<Option<T>>
 where
     E: crate::services::tenancy::CompanyOwned + Send + Sync + 'static,

@@ -90,7 +90,12 @@ fn fits(registry: &Registry, ty: &str, value: &Value, at: &str) -> Result<(), St
                 ("ID", Value::String(_)) => Ok(()),
                 ("ID", Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(()),
                 ("ID", _) => expected("a string"),
-                ("DateTime", Value::String(s)) if s.parse::<DateTime<Utc>>().is_ok() => Ok(()),
+                ("DateTime", Value::String(s))
+                    if s.parse::<DateTime<Utc>>()
+                        .is_ok_and(|t| crate::graphql::inputs::supported_time(&t)) =>
+                {
+                    Ok(())
+                }
                 ("DateTime", _) => expected("an RFC 3339 date and time with an offset"),
                 _ => fits_named(registry, name, value, at),
             }

@@ -10,18 +10,23 @@
 //! entry, and is HTTP 400 under `application/graphql-response+json` (200 under
 //! `application/json`, for older clients).
 
-use super::AppState;
+use super::{AppState, RequestId};
 use crate::auth::{TokenError, Viewer};
+use crate::codes;
+use crate::fairness::Overloaded;
+use crate::graphql::Checked;
+use crate::graphql::budget::Budget;
+use crate::graphql::limits;
 use crate::graphql::loaders::with_loader;
 use crate::metrics;
 use async_graphql::BatchRequest;
 use async_graphql::parser::types::OperationType;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{RawQuery, State};
+use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
+use http_body_util::BodyExt;
 use serde_json::json;
+use std::sync::Arc;
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -30,15 +35,16 @@ const MAX_MESSAGE_CHARS: usize = 1000;
 
 pub async fn post_graphql(
     State(state): State<AppState>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: axum::body::Body,
 ) -> Response {
     let media = response_media(&headers);
     if !is_json_utf8(&headers) {
         return request_error(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             media,
-            "BAD_REQUEST",
+            codes::BAD_REQUEST,
             "send the request as Content-Type: application/json (UTF-8)",
         );
     }
@@ -46,30 +52,46 @@ pub async fn post_graphql(
         Ok(v) => v,
         Err(err) => return unauthorized(err, &headers),
     };
-    let body = match body {
-        Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            let limit = state.limits.max_body_bytes;
+    let limit = state.limits.max_body_bytes;
+    let read = http_body_util::Limited::new(body, limit);
+    let body = match tokio::time::timeout(state.limits.body_read_timeout, read.collect()).await {
+        Ok(Ok(body)) => body.to_bytes(),
+        Ok(Err(err)) if err.is::<http_body_util::LengthLimitError>() => {
             return request_error(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 media,
-                "PAYLOAD_TOO_LARGE",
+                codes::PAYLOAD_TOO_LARGE,
                 &format!("the request body is larger than {limit} bytes"),
             );
         }
-        Err(_) => {
+        Ok(Err(_)) => {
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_REQUEST",
+                codes::BAD_REQUEST,
                 "the request body could not be read",
             );
+        }
+        Err(_) => {
+            let mut response = request_error(
+                StatusCode::REQUEST_TIMEOUT,
+                media,
+                codes::TIMEOUT,
+                &format!(
+                    "the request body did not arrive within {} ms",
+                    state.limits.body_read_timeout.as_millis()
+                ),
+            );
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return response;
         }
     };
     let batch = match parse_body(&body) {
         Ok(batch) => batch,
         Err(message) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
+            return request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, &message);
         }
     };
     if let BatchRequest::Batch(requests) = &batch
@@ -79,18 +101,19 @@ pub async fn post_graphql(
         return request_error(
             StatusCode::BAD_REQUEST,
             media,
-            "BATCH_TOO_LARGE",
+            codes::BATCH_TOO_LARGE,
             &format!(
                 "the batch has {} operations, and at most {limit} are allowed",
                 requests.len()
             ),
         );
     }
-    execute(&state, viewer, batch, media).await
+    execute(&state, viewer, batch, media, &id.0).await
 }
 
 pub async fn get_graphql(
     State(state): State<AppState>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
@@ -103,23 +126,25 @@ pub async fn get_graphql(
             return request_error(
                 StatusCode::BAD_REQUEST,
                 media,
-                "BAD_REQUEST",
+                codes::BAD_REQUEST,
                 "missing `query` parameter",
             );
         }
         Err(message) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", &message);
+            return request_error(StatusCode::BAD_REQUEST, media, codes::BAD_REQUEST, &message);
         }
     };
     let viewer = match authenticate(&state, &headers) {
         Ok(v) => v,
         Err(err) => return unauthorized(err, &headers),
     };
-    if is_mutation(&request.query, request.operation_name.as_deref()) {
+    // A document nested too deep is not parsed here: executing refuses it.
+    let parsable = crate::graphql::nesting::check(&request.query, usize::MAX).is_ok();
+    if parsable && is_mutation(&request.query, request.operation_name.as_deref()) {
         let mut response = request_error(
             StatusCode::METHOD_NOT_ALLOWED,
             media,
-            "BAD_REQUEST",
+            codes::BAD_REQUEST,
             "mutations must be sent with POST",
         );
         response
@@ -127,7 +152,13 @@ pub async fn get_graphql(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return response;
     }
-    execute(&state, viewer, BatchRequest::Single(request), media).await
+    execute(&state, viewer, BatchRequest::Single(request), media, &id.0).await
+}
+
+/// What one operation of a request became after its checks.
+struct Slot {
+    name: String,
+    checked: Result<Checked, async_graphql::Response>,
 }
 
 async fn execute(
@@ -135,90 +166,216 @@ async fn execute(
     viewer: Viewer,
     batch: BatchRequest,
     media: &'static str,
+    request_id: &str,
 ) -> Response {
     let single = matches!(batch, BatchRequest::Single(_));
-    let mut requests = match batch {
+    let requests = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs,
     };
-    let names: Vec<String> = requests
-        .iter_mut()
-        .map(|r| crate::graphql::operation_name(r).unwrap_or_default())
-        .collect();
     let started = std::time::Instant::now();
-    let names = &names;
-    // One loader for the whole batch; its operations run one after the other.
-    let run = metrics::counting_sql(with_loader(
-        state.db.clone(),
-        viewer.clone(),
-        |loader| async move {
-            let mut responses = Vec::with_capacity(requests.len());
-            for (request, name) in requests.into_iter().zip(names) {
-                let request = request.data(viewer.clone()).data(loader.clone());
-                responses.push(run_operation(state, request, name).await);
+    let span = tracing::info_span!("request", id = %request_id, company = %viewer.company_id);
+    // Every operation is checked before any executes; a refused one is answered as such,
+    // and the batch's costs are summed.
+    let mut slots = Vec::with_capacity(requests.len());
+    for request in requests {
+        let name = request.operation_name.clone();
+        let slot = match state.schema.check(request).await {
+            Ok(mut checked) => Slot {
+                name: checked.name().unwrap_or_default(),
+                checked: Ok(checked),
+            },
+            Err(refused) => {
+                let name = name.unwrap_or_default();
+                metrics::request(&name, "rejected", started.elapsed());
+                Slot {
+                    name,
+                    checked: Err(refused),
+                }
             }
-            responses
-        },
-    ));
-    // Past the timeout the request's future is dropped: its statements stop being awaited
-    // and an open transaction rolls back.
-    let Ok(mut responses) = tokio::time::timeout(state.limits.timeout, run).await else {
-        for name in names {
-            metrics::request(name, "timeout", started.elapsed());
-        }
-        let status = if media == GRAPHQL_RESPONSE {
-            StatusCode::GATEWAY_TIMEOUT
-        } else {
-            StatusCode::OK
         };
-        return request_error(
-            status,
-            media,
-            "TIMEOUT",
-            &format!(
-                "the request did not finish within {} ms and was cancelled",
-                state.limits.timeout.as_millis()
-            ),
-        );
-    };
-    let body = if single && let Some(response) = responses.pop() {
-        // With the GraphQL response media type, a request that could not execute at all is
-        // a 400.
-        if media == GRAPHQL_RESPONSE && is_request_error(&response) {
-            let body = response_body(response).to_string();
-            return (
-                StatusCode::BAD_REQUEST,
-                [(header::CONTENT_TYPE, media)],
-                body,
-            )
-                .into_response();
+        slots.push(slot);
+    }
+    let cost = slots
+        .iter()
+        .filter_map(|s| s.checked.as_ref().ok())
+        .fold(0u64, |sum, c| sum.saturating_add(c.cost));
+    if cost > state.limits.max_complexity {
+        // Only a batch gets here: a single operation over the limit was refused above.
+        let error = limits::too_complex(cost, state.limits.max_complexity, "");
+        for slot in &mut slots {
+            if slot.checked.is_ok() {
+                metrics::request(&slot.name, "rejected", started.elapsed());
+            }
+            slot.checked = Err(async_graphql::Response::from_errors(vec![error.clone()]));
         }
-        response_body(response)
+    }
+    // Database work waits for the company's turn; nothing waits when nothing executes.
+    let turn = if slots.iter().any(|s| s.checked.is_ok()) {
+        match state.fairness.turn(viewer.company_id).await {
+            Ok(turn) => Some(turn),
+            Err(overloaded) => {
+                for slot in &slots {
+                    metrics::request(&slot.name, "overloaded", started.elapsed());
+                }
+                return overloaded_response(media, overloaded);
+            }
+        }
     } else {
-        serde_json::Value::Array(responses.into_iter().map(response_body).collect())
+        None
     };
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, media)],
-        body.to_string(),
-    )
-        .into_response()
+    let budget = Arc::new(Budget::new(state.limits.max_response_bytes));
+    let names: Vec<String> = slots.iter().map(|s| s.name.clone()).collect();
+    // Execution runs as its own task, watched from here: the timeout fires even while the
+    // execution is busy, a panic inside it is this request's internal error alone, and the
+    // company's turn is given back only when the work has really stopped.
+    let work = {
+        let (state, budget) = (state.clone(), budget.clone());
+        async move {
+            let _turn = turn;
+            let shared = budget.clone();
+            let responses = metrics::counting_sql(with_loader(
+                state.db.clone(),
+                viewer.clone(),
+                |loader| async move {
+                    let mut responses = Vec::with_capacity(slots.len());
+                    // One loader for the whole batch; its operations run one after the other.
+                    for slot in slots {
+                        let response = match slot.checked {
+                            Ok(checked) => {
+                                let data = |r: async_graphql::Request| {
+                                    r.data(viewer.clone())
+                                        .data(loader.clone())
+                                        .data(shared.clone())
+                                };
+                                run_operation(&state, checked, data, &slot.name).await
+                            }
+                            Err(refused) => refused,
+                        };
+                        responses.push(response);
+                    }
+                    responses
+                },
+            ))
+            .await;
+            render(responses, single, media, &budget)
+        }
+    };
+    let mut task = tokio::spawn(tracing::Instrument::instrument(work, span.clone()));
+    match tokio::time::timeout(state.limits.timeout, &mut task).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(failed)) => {
+            let _entered = span.enter();
+            tracing::error!(error = %failed, "the request's execution panicked");
+            metrics::panic();
+            for name in &names {
+                metrics::request(name, "error", started.elapsed());
+            }
+            request_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                codes::INTERNAL_SERVER_ERROR,
+                "internal error",
+            )
+        }
+        Err(_) => {
+            // Past the timeout the execution is stopped: at its next large field (the
+            // budget refuses), and at its next await (the task is aborted), where its
+            // statements stop being awaited and an open transaction rolls back.
+            budget.cancel();
+            task.abort();
+            for name in &names {
+                metrics::request(name, "timeout", started.elapsed());
+            }
+            let status = if media == GRAPHQL_RESPONSE {
+                StatusCode::GATEWAY_TIMEOUT
+            } else {
+                StatusCode::OK
+            };
+            request_error(
+                status,
+                media,
+                codes::TIMEOUT,
+                &format!(
+                    "the request did not finish within {} ms and was cancelled",
+                    state.limits.timeout.as_millis()
+                ),
+            )
+        }
+    }
 }
 
-/// Checks and executes one operation, and records it: its outcome and time, and for one
-/// that executed, the SQL it ran.
+/// The HTTP response for the operations' responses: one, or an array for a batch. A
+/// response that went past the budget, while executing or once serialized, becomes one
+/// RESPONSE_TOO_LARGE error.
+fn render(
+    mut responses: Vec<async_graphql::Response>,
+    single: bool,
+    media: &'static str,
+    budget: &Budget,
+) -> Response {
+    let too_large = || {
+        metrics::error(codes::RESPONSE_TOO_LARGE);
+        refused_body(
+            codes::RESPONSE_TOO_LARGE,
+            &crate::error::AppError::ResponseTooLarge(budget.max_bytes()).message(),
+            Some(budget.max_bytes()),
+        )
+    };
+    let (mut request_failed, body) = if budget.exceeded() {
+        if single {
+            (true, too_large())
+        } else {
+            let each: Vec<_> = responses.iter().map(|_| too_large()).collect();
+            (false, serde_json::Value::Array(each))
+        }
+    } else if single && let Some(response) = responses.pop() {
+        (is_request_error(&response), response_body(response))
+    } else {
+        let bodies = responses.into_iter().map(response_body).collect();
+        (false, serde_json::Value::Array(bodies))
+    };
+    let mut text = body.to_string();
+    if text.len() > budget.max_bytes() {
+        text = too_large().to_string();
+        request_failed = true;
+    }
+    // With the GraphQL response media type, a request that could not execute at all is a
+    // 400.
+    let status = if single && media == GRAPHQL_RESPONSE && request_failed {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    (status, [(header::CONTENT_TYPE, media)], text).into_response()
+}
+
+/// 429 with `Retry-After`: the company has as much running as it may.
+fn overloaded_response(media: &'static str, overloaded: Overloaded) -> Response {
+    let seconds = overloaded.retry_after.as_secs().max(1);
+    let mut response = request_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        media,
+        codes::OVERLOADED,
+        &format!("your company has as many requests running as it may; retry in {seconds} s"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// Executes one checked operation, and records it: its outcome and time, and the SQL it
+/// ran.
 async fn run_operation(
     state: &AppState,
-    request: async_graphql::Request,
+    checked: Checked,
+    data: impl FnOnce(async_graphql::Request) -> async_graphql::Request,
     name: &str,
 ) -> async_graphql::Response {
     let started = std::time::Instant::now();
     let sql_before = metrics::sql_so_far();
-    let (response, executed) = state.schema.execute(request).await;
-    if !executed {
-        metrics::request(name, "rejected", started.elapsed());
-        return response;
-    }
+    let response = state.schema.run(checked, data).await;
     let outcome = if response.errors.is_empty() {
         "ok"
     } else {
@@ -274,9 +431,9 @@ fn response_body(r: async_graphql::Response) -> serde_json::Value {
                 && !ext.contains_key("code")
             {
                 let code = if has_path {
-                    "BAD_USER_INPUT"
+                    codes::BAD_USER_INPUT
                 } else {
-                    "BAD_REQUEST"
+                    codes::BAD_REQUEST
                 };
                 ext.insert("code".into(), code.into());
             }
@@ -360,7 +517,7 @@ fn unauthorized(err: TokenError, headers: &HeaderMap) -> Response {
     let mut response = request_error(
         StatusCode::UNAUTHORIZED,
         response_media(headers),
-        "UNAUTHENTICATED",
+        codes::UNAUTHENTICATED,
         &err.to_string(),
     );
     response
@@ -372,8 +529,17 @@ fn unauthorized(err: TokenError, headers: &HeaderMap) -> Response {
 /// A response carrying one request-level error and no data.
 fn request_error(status: StatusCode, media: &'static str, code: &str, message: &str) -> Response {
     metrics::error(code);
-    let body = json!({ "errors": [{ "message": message, "extensions": { "code": code } }] });
+    let body = refused_body(code, message, None);
     (status, [(header::CONTENT_TYPE, media)], body.to_string()).into_response()
+}
+
+/// The body of a refusal: one error, no data; `limit` in its extensions when given.
+fn refused_body(code: &str, message: &str, limit: Option<usize>) -> serde_json::Value {
+    let mut extensions = json!({ "code": code });
+    if let Some(limit) = limit {
+        extensions["limit"] = limit.into();
+    }
+    json!({ "errors": [{ "message": message, "extensions": extensions }] })
 }
 
 /// The response media type, negotiated on `Accept`: of `application/graphql-response+json`

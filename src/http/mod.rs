@@ -4,18 +4,25 @@
 mod graphiql;
 mod graphql;
 mod health;
+pub mod server;
 
 use crate::auth::TokenKeys;
+use crate::fairness::Fairness;
 use crate::graphql::Served;
 use crate::graphql::limits::Limits;
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderValue;
 use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::Response;
 use axum::response::{IntoResponse, Json};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use tower_http::catch_panic::CatchPanicLayer;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
@@ -29,6 +36,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// SQL statements run through `db` so far.
     statements: Arc<AtomicU64>,
+    /// Each company's turns to execute.
+    pub fairness: Arc<Fairness>,
 }
 
 impl AppState {
@@ -46,6 +55,7 @@ impl AppState {
         });
         AppState {
             statements,
+            fairness: Arc::new(fairness(&limits)),
             schema: Served::new(db.clone(), limits.clone()),
             graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
@@ -64,10 +74,63 @@ impl AppState {
         let limits = Arc::new(limits);
         AppState {
             schema: Served::new(self.db.clone(), limits.clone()),
+            fairness: Arc::new(fairness(&limits)),
             limits,
             ..self
         }
     }
+}
+
+fn fairness(limits: &Limits) -> Fairness {
+    Fairness::new(limits.max_company_concurrency, limits.company_queue_timeout)
+}
+
+/// The id of one HTTP request: the client's `X-Request-Id` when it is a sane token (at
+/// most 128 characters of letters, digits, `-`, `_`, `.`), else a new uuid. Every log line
+/// of the request carries it, and the response echoes it.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+const REQUEST_ID: &str = "x-request-id";
+
+async fn request_id(mut request: Request, next: Next) -> Response {
+    let given = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 128
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let header = HeaderValue::from_str(&id).ok();
+    request.extensions_mut().insert(RequestId(id));
+    let mut response = next.run(request).await;
+    if let Some(header) = header {
+        response.headers_mut().insert(REQUEST_ID, header);
+    }
+    response
+}
+
+/// A panic outside GraphQL execution (which catches its own) answers 500 with an
+/// INTERNAL_SERVER_ERROR error, is logged and counted, and leaves the process running.
+fn panicked(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = cause
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| cause.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %what, "a request handler panicked");
+    crate::metrics::panic();
+    crate::metrics::error(crate::codes::INTERNAL_SERVER_ERROR);
+    let body = serde_json::json!({ "errors": [{
+        "message": "internal error",
+        "extensions": { "code": crate::codes::INTERNAL_SERVER_ERROR },
+    }] });
+    (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
 }
 
 /// The whole HTTP application; tests serve exactly this.
@@ -83,6 +146,8 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.limits.max_body_bytes))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn(request_id))
         .with_state(state)
 }
 

@@ -243,7 +243,12 @@ impl TestApp {
         // The server counts every statement it runs (SeaORM's metric hook).
         let state = AppState::new(db.conn.clone(), verifier, None).with_limits(limits);
         let served = state.clone();
-        tokio::spawn(async move { axum::serve(listener, app(served)).await });
+        tokio::spawn(conversations_graph::http::server::serve(
+            listener,
+            app(served),
+            conversations_graph::http::server::ConnectionLimits::default(),
+            std::future::pending(),
+        ));
         TestApp {
             addr,
             db,

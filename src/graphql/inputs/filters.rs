@@ -14,8 +14,10 @@ use chrono::{DateTime, Utc};
 #[derive(InputObject, Clone, Debug)]
 pub struct DateTimeRange {
     /// The earliest instant included.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub from: Option<DateTime<Utc>>,
     /// The first instant no longer included.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub to: Option<DateTime<Utc>>,
 }
 

@@ -22,3 +22,29 @@ pub fn parse_id(id: &ID, path: &str) -> Result<Uuid, AppError> {
 pub fn parse_opt_id(id: &Option<ID>, path: &str) -> Result<Option<Uuid>, AppError> {
     id.as_ref().map(|id| parse_id(id, path)).transpose()
 }
+
+/// The instants both databases store alike: years 1 to 9999 (PostgreSQL's timestamps end at
+/// 4713 BC, SQLite's integers do not; RFC 3339 has four-digit years).
+pub fn supported_time(t: &chrono::DateTime<chrono::Utc>) -> bool {
+    use chrono::Datelike;
+    (1..=9999).contains(&t.year())
+}
+
+/// The validator on every `DateTime` input field: outside `supported_time` is refused as
+/// bad input (the same answer on both databases).
+pub struct SupportedTime;
+
+impl async_graphql::CustomValidator<chrono::DateTime<chrono::Utc>> for SupportedTime {
+    fn check(
+        &self,
+        value: &chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), async_graphql::InputValueError<chrono::DateTime<chrono::Utc>>> {
+        if supported_time(value) {
+            Ok(())
+        } else {
+            Err(async_graphql::InputValueError::custom(
+                "dates must fall in the years 1 to 9999",
+            ))
+        }
+    }
+}

@@ -115,6 +115,7 @@ pub struct CreateConversationInput {
     /// Whether an AI or a human responded.
     pub responded_by: Option<Responder>,
     /// When it started.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub started_at: Option<DateTime<Utc>>,
 }
 
@@ -177,6 +178,7 @@ pub struct UpdateConversationInput {
     /// Who responded; null clears it.
     pub responded_by: MaybeUndefined<Responder>,
     /// When it started; null clears it.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub started_at: MaybeUndefined<DateTime<Utc>>,
 }
 
@@ -221,6 +223,7 @@ pub struct CreateMessageInput {
     /// Free-form data of the sending system (at most 16 KiB of JSON, no NUL characters).
     pub metadata: Option<Json<serde_json::Value>>,
     /// When it was sent; default now.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub sent_at: Option<DateTime<Utc>>,
 }
 
@@ -371,6 +374,7 @@ pub struct CreateCallInput {
     /// The campaign it belongs to.
     pub campaign_id: Option<ID>,
     /// When it started.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub started_at: Option<DateTime<Utc>>,
 }
 
@@ -416,6 +420,7 @@ pub struct UpdateCallInput {
     /// New campaign; null clears it.
     pub campaign_id: MaybeUndefined<ID>,
     /// When it started; null clears it.
+    #[graphql(validator(custom = "super::SupportedTime"))]
     pub started_at: MaybeUndefined<DateTime<Utc>>,
 }
 

@@ -4,10 +4,11 @@ use super::enums::AgentKind;
 use async_graphql::{ID, Object};
 use chrono::{DateTime, Utc};
 use entity::agent::Model;
+use std::sync::Arc;
 
 /// A person or an AI agent who answers, is assigned to, or has seen conversations.
 #[derive(Clone)]
-pub struct Agent(pub Model);
+pub struct Agent(pub Arc<Model>);
 
 /// A person or an AI agent who answers, is assigned to, or has seen conversations.
 #[Object]

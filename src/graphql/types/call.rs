@@ -2,13 +2,15 @@
 
 use super::enums::{CallStatus, Direction, Responder};
 use super::{Conversation, load_required};
+use crate::graphql::budget::charge;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::call::Model;
+use std::sync::Arc;
 
 /// A phone call behind a conversation.
 #[derive(Clone)]
-pub struct Call(pub Model);
+pub struct Call(pub Arc<Model>);
 
 /// A phone call behind a conversation.
 #[Object]
@@ -30,16 +32,20 @@ impl Call {
         self.0.duration_seconds
     }
     /// Where the recording can be fetched; null when there is none.
-    async fn recording_url(&self) -> Option<&str> {
-        self.0.recording_url.as_deref()
+    #[graphql(complexity = 2)]
+    async fn recording_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        charge(ctx, self.0.recording_url.as_ref().map_or(0, String::len))?;
+        Ok(self.0.recording_url.as_deref())
     }
     /// Whether an AI or a person took the call; null when nobody did.
     async fn handled_by(&self) -> Option<Responder> {
         self.0.handled_by.map(Into::into)
     }
     /// A summary of what was said; null when none was made.
-    async fn summary(&self) -> Option<&str> {
-        self.0.summary.as_deref()
+    #[graphql(complexity = 10)]
+    async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        charge(ctx, self.0.summary.as_ref().map_or(0, String::len))?;
+        Ok(self.0.summary.as_deref())
     }
     /// The campaign the call belongs to; null when none.
     async fn campaign_id(&self) -> Option<ID> {

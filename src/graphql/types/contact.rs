@@ -7,10 +7,11 @@ use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::contact::Model;
+use std::sync::Arc;
 
 /// A customer who writes or calls in.
 #[derive(Clone)]
-pub struct Contact(pub Model);
+pub struct Contact(pub Arc<Model>);
 
 /// A customer who writes or calls in.
 #[Object]

@@ -2,6 +2,7 @@
 
 use super::enums::{Channel, ConversationStatus, Priority, Responder, Source};
 use super::{Agent, Call, Contact, CountSource, Inbox, ListTotal, Message, load, load_required};
+use crate::graphql::budget::charge;
 use crate::graphql::connection::Connection;
 use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
@@ -13,11 +14,12 @@ use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::conversation::Model;
 use entity::{agent, contact, inbox};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A conversation thread between a contact and the company, through one inbox.
 #[derive(Clone)]
-pub struct Conversation(pub Model);
+pub struct Conversation(pub Arc<Model>);
 
 pub type ConversationConnection = Connection<Conversation>;
 pub type MessageConnection = Connection<Message>;
@@ -70,8 +72,9 @@ impl Conversation {
         super::id(self.0.id)
     }
     /// The subject line; null when none was given.
-    async fn subject(&self) -> Option<&str> {
-        self.0.subject.as_deref()
+    async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        charge(ctx, self.0.subject.as_ref().map_or(0, String::len))?;
+        Ok(self.0.subject.as_deref())
     }
     /// Where the conversation stands.
     async fn status(&self) -> ConversationStatus {

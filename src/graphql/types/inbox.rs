@@ -8,10 +8,11 @@ use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::inbox::Model;
+use std::sync::Arc;
 
 /// A phone number, email address or widget through which contacts reach the company.
 #[derive(Clone)]
-pub struct Inbox(pub Model);
+pub struct Inbox(pub Arc<Model>);
 
 /// A phone number, email address or widget through which contacts reach the company.
 #[Object]

@@ -2,13 +2,15 @@
 
 use super::enums::{Channel, Direction};
 use super::{Contact, Conversation, load, load_required};
+use crate::graphql::budget::{charge, json_size};
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 use entity::message::Model;
+use std::sync::Arc;
 
 /// One message of a conversation, in either direction.
 #[derive(Clone)]
-pub struct Message(pub Model);
+pub struct Message(pub Arc<Model>);
 
 /// One message of a conversation, in either direction.
 #[Object]
@@ -22,16 +24,28 @@ impl Message {
         self.0.direction.into()
     }
     /// The text of the message.
-    async fn content(&self) -> &str {
-        &self.0.content
+    #[graphql(complexity = 10)]
+    async fn content(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
+        charge(ctx, self.0.content.len())?;
+        Ok(&self.0.content)
     }
     /// The channel it went through; null when it is the conversation's own.
     async fn channel(&self) -> Option<Channel> {
         self.0.channel.map(Into::into)
     }
     /// Free-form data the sending system attached; null when none.
-    async fn metadata(&self) -> Option<Json<serde_json::Value>> {
-        self.0.metadata.clone().map(Json)
+    #[graphql(complexity = 20)]
+    async fn metadata(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+        let Some(metadata) = &self.0.metadata else {
+            return Ok(None);
+        };
+        // Stored metadata is at most MAX_METADATA_BYTES of compact JSON; measuring it
+        // exactly would serialize it twice.
+        charge(ctx, json_size(metadata))?;
+        Ok(Some(Json(metadata.clone())))
     }
     /// When it was sent.
     async fn sent_at(&self) -> DateTime<Utc> {

@@ -34,7 +34,10 @@ pub fn id(uuid: Uuid) -> ID {
 }
 
 /// One of the company's rows by id, through the request's loader.
-pub async fn load<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<Option<E::Model>>
+pub async fn load<E>(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Option<std::sync::Arc<E::Model>>>
 where
     E: CompanyOwned + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -44,7 +47,10 @@ where
 
 /// Like `load`, for a relation the schema promises is there. The reads of one request are
 /// not one snapshot, so a write that commits in between can delete it: NOT_FOUND then.
-pub async fn load_required<E>(ctx: &Context<'_>, id: Uuid) -> async_graphql::Result<E::Model>
+pub async fn load_required<E>(
+    ctx: &Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<std::sync::Arc<E::Model>>
 where
     E: CompanyOwned + Send + Sync + 'static,
     E::Model: Clone + Send + Sync + 'static,
@@ -53,3 +59,23 @@ where
         .await?
         .ok_or_else(|| crate::error::AppError::Vanished.into())
 }
+
+/// Each entity type wraps a shared row; one made from a freshly written row owns it.
+macro_rules! from_rows {
+    ($($ty:ident => $model:path),+ $(,)?) => {
+        $(impl From<$model> for $ty {
+            fn from(row: $model) -> Self {
+                $ty(std::sync::Arc::new(row))
+            }
+        })+
+    };
+}
+
+from_rows!(
+    Conversation => entity::conversation::Model,
+    Message => entity::message::Model,
+    Contact => entity::contact::Model,
+    Inbox => entity::inbox::Model,
+    Call => entity::call::Model,
+    Agent => entity::agent::Model,
+);
