@@ -554,6 +554,41 @@ mod tests {
     }
 
     #[test]
+    fn representations_are_counted_in_literals_variables_and_fragments() {
+        let count = |query: &str, variables: serde_json::Value| {
+            let document = parse_query(query).unwrap();
+            let variables = async_graphql::Variables::from_json(variables);
+            representations(&document, None, &variables)
+        };
+        let none = serde_json::json!({});
+        assert_eq!(count("{ __typename }", none.clone()), 0);
+        assert_eq!(
+            count(
+                r#"{ _entities(representations: [{__typename: "A"}, {__typename: "B"}, {__typename: "C"}]) { __typename } }"#,
+                none.clone()
+            ),
+            3
+        );
+        let reps: Vec<_> = (0..1000).map(|_| serde_json::json!({"__typename": "A"})).collect();
+        assert_eq!(
+            count(
+                "query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }",
+                serde_json::json!({ "r": reps })
+            ),
+            1000
+        );
+        // Aliased twice, once through a fragment: the counts add up.
+        assert_eq!(
+            count(
+                r#"{ a: _entities(representations: [{}, {}]) { __typename } ...F }
+                   fragment F on Query { b: _entities(representations: [{}, {}, {}]) { __typename } }"#,
+                none
+            ),
+            5
+        );
+    }
+
+    #[test]
     fn fragment_cycles_are_refused() {
         let document =
             parse_query("{ ...A } fragment A on Q { ...B } fragment B on Q { a ...A }").unwrap();
