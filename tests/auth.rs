@@ -336,6 +336,13 @@ async fn issuer_and_audience_are_checked_when_configured(db: TestDb) {
     for (changes, what) in [
         (json!({ "iss": "https://evil.example.test/" }), "wrong iss"),
         (json!({ "iss": null }), "no iss"),
+        // RFC 7519: `iss` is a string; a list naming us is not our issuer.
+        (json!({ "iss": [ISSUER] }), "iss as a list of us"),
+        (
+            json!({ "iss": ["https://evil.example.test/", ISSUER] }),
+            "iss as a list naming us",
+        ),
+        (json!({ "iss": { "iss": ISSUER } }), "iss as an object"),
         (json!({ "aud": "billing" }), "wrong aud"),
         (json!({ "aud": ["billing", "crm"] }), "aud list without us"),
         (json!({ "aud": null }), "no aud"),

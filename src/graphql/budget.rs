@@ -71,7 +71,15 @@ impl Budget {
 
 /// Charges `bytes` to the request's budget (resolvers of text and JSON fields call it).
 /// Outside an HTTP request (the schema printed by `schema`) there is no budget to charge.
-pub(crate) fn charge(ctx: &Context<'_>, bytes: usize) -> Result<(), AppError> {
+///
+/// It is also where execution yields: a large response is made of many such fields, and
+/// resolving them never waits on anything once the rows are loaded. Without a yield, an
+/// execution busy for seconds holds its worker thread, and when every worker is so held
+/// nothing polls the watchdog's timer (the timeout fired only when the work was done) and
+/// an aborted task runs on to its end. `consume_budget` yields once the task has used its
+/// scheduling budget, so the cost is a counter decrement per field.
+pub(crate) async fn charge(ctx: &Context<'_>, bytes: usize) -> Result<(), AppError> {
+    tokio::task::coop::consume_budget().await;
     match ctx.data_opt::<std::sync::Arc<Budget>>() {
         Some(budget) => budget.charge(bytes),
         None => Ok(()),

@@ -34,7 +34,7 @@ impl Call {
     /// Where the recording can be fetched; null when there is none.
     #[graphql(complexity = 2)]
     async fn recording_url(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        charge(ctx, self.0.recording_url.as_ref().map_or(0, String::len))?;
+        charge(ctx, self.0.recording_url.as_ref().map_or(0, String::len)).await?;
         Ok(self.0.recording_url.as_deref())
     }
     /// Whether an AI or a person took the call; null when nobody did.
@@ -44,7 +44,7 @@ impl Call {
     /// A summary of what was said; null when none was made.
     #[graphql(complexity = 10)]
     async fn summary(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        charge(ctx, self.0.summary.as_ref().map_or(0, String::len))?;
+        charge(ctx, self.0.summary.as_ref().map_or(0, String::len)).await?;
         Ok(self.0.summary.as_deref())
     }
     /// The campaign the call belongs to; null when none.

@@ -73,7 +73,7 @@ impl Conversation {
     }
     /// The subject line; null when none was given.
     async fn subject(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
-        charge(ctx, self.0.subject.as_ref().map_or(0, String::len))?;
+        charge(ctx, self.0.subject.as_ref().map_or(0, String::len)).await?;
         Ok(self.0.subject.as_deref())
     }
     /// Where the conversation stands.

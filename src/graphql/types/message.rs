@@ -26,7 +26,7 @@ impl Message {
     /// The text of the message.
     #[graphql(complexity = 10)]
     async fn content(&self, ctx: &Context<'_>) -> async_graphql::Result<&str> {
-        charge(ctx, self.0.content.len())?;
+        charge(ctx, self.0.content.len()).await?;
         Ok(&self.0.content)
     }
     /// The channel it went through; null when it is the conversation's own.
@@ -44,7 +44,7 @@ impl Message {
         };
         // Stored metadata is at most MAX_METADATA_BYTES of compact JSON; measuring it
         // exactly would serialize it twice.
-        charge(ctx, json_size(metadata))?;
+        charge(ctx, json_size(metadata)).await?;
         Ok(Some(Json(metadata.clone())))
     }
     /// When it was sent.
