@@ -2568,6 +2568,14 @@ each_backend!(
 // query, or a mutation none of whose root fields reports success (a payload with an empty
 // `userErrors`, or one without `userErrors` selected, may have written, because GraphQL
 // runs the root fields of a mutation one by one and each commits on its own).
+//
+// Some edits nest: a construct 1 to 4,000 levels deep (`{and: [...]}`, `{or: [...]}`,
+// `{not: ...}`, `[[...]]`, `{a: {a: ...}}`, `{ a { a ... } }`) inserted anywhere, put in
+// place of an argument's value, or in an `_entities` representation written in the
+// document; in variables, a variable (or a field inside one) set to nested JSON, or up to
+// 2,000 representations with a nested field. A few hundred levels in an argument once
+// overflowed a worker's stack and aborted the process, so the run counts the cases that
+// nest more than 300 deep and requires enough of them.
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::OperationType;
@@ -2577,6 +2585,18 @@ use std::cell::RefCell;
 
 const FUZZ_CASES: u32 = 200;
 const FUZZ_SEED: [u8; 32] = *b"conversations-graph hostile fuzz";
+/// The server's default body limit: every fuzzed request stays under it, so it reaches the
+/// parser instead of being refused for its size.
+const MAX_BODY: usize = 1024 * 1024;
+/// Most a `Representations` variable takes of the body; the document and the other
+/// variables (at most four more nested constructs of at most 40 KB each, and random values
+/// of a few KB) fit in the rest.
+const REPRESENTATIONS_BYTES: usize = 640 * 1024;
+/// Nesting (brackets) past which a case counts as deep in the tally: a few hundred levels
+/// of `{and: [` or `{not: ` were enough to abort the process.
+const DEEP: usize = 300;
+/// Nesting past every depth that once crashed (about 1,500 for a plain list `[[[...]]]`).
+const DEEPEST_CRASH: usize = 1500;
 
 fn seeds() -> Vec<(&'static str, Value)> {
     vec![
@@ -2703,6 +2723,52 @@ fn render(tokens: &[String]) -> String {
     out
 }
 
+/// A construct nested many levels deep, in GraphQL text or in JSON.
+#[derive(Debug, Clone, Copy)]
+enum Nest {
+    /// `{and: [{and: [{}]}]}`: a filter, two brackets a level.
+    And,
+    /// `{or: [{or: [{}]}]}`
+    Or,
+    /// `{not: {not: {}}}`
+    Not,
+    /// `[[1]]`
+    List,
+    /// `{a: {a: 1}}`
+    Object,
+    /// `{ a { a } }`: selection sets; in JSON, which has none, a list.
+    Selections,
+}
+
+impl Nest {
+    /// The construct `depth` levels deep in a document.
+    fn graphql(self, depth: usize) -> String {
+        let (open, inner, close) = match self {
+            Nest::And => ("{and: [", "{}", "]}"),
+            Nest::Or => ("{or: [", "{}", "]}"),
+            Nest::Not => ("{not: ", "{}", "}"),
+            Nest::List => ("[", "1", "]"),
+            Nest::Object => ("{a: ", "1", "}"),
+            Nest::Selections => ("{ a ", "", "}"),
+        };
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    }
+
+    /// The construct `depth` levels deep as JSON text (written out, never a `Value`: a
+    /// `Value` thousands of levels deep would overflow this test's own stack when
+    /// serialized, compared or dropped).
+    fn json(self, depth: usize) -> String {
+        let (open, inner, close) = match self {
+            Nest::And => (r#"{"and":["#, "{}", "]}"),
+            Nest::Or => (r#"{"or":["#, "{}", "]}"),
+            Nest::Not => (r#"{"not":"#, "{}", "}"),
+            Nest::List | Nest::Selections => ("[", "1", "]"),
+            Nest::Object => (r#"{"a":"#, "1", "}"),
+        };
+        format!("{}{inner}{}", open.repeat(depth), close.repeat(depth))
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Edit {
     Drop(usize),
@@ -2710,6 +2776,13 @@ enum Edit {
     Swap(usize, usize),
     Replace(usize, String),
     Insert(usize, String),
+    /// A nested construct (levels deep) inserted as one token anywhere.
+    InsertNested(usize, Nest, usize),
+    /// A nested construct in place of an argument's value (or of a value inside one), where
+    /// the parser must descend into it; selection sets go in as a root field `a { a ... }`.
+    NestArgument(usize, Nest, usize),
+    /// A root field `_entities(representations: [{..., x: <nested>}])`.
+    NestEntities(Nest, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -2718,6 +2791,12 @@ enum VarEdit {
     SetInside(String, String, Value),
     Remove(String),
     ReplaceAll(Value),
+    /// One of the variables (by index), or the named field inside it when it is an
+    /// object, set to nested JSON (levels deep).
+    SetNested(usize, Option<String>, Nest, usize),
+    /// The variable passed to `_entities` (added to the document when there is none) set
+    /// to this many representations, each with a field `x` nested (levels deep).
+    Representations(usize, Nest, usize),
 }
 
 #[derive(Debug, Clone)]
@@ -2954,6 +3033,35 @@ fn json_value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// A number from 1 to `max` spread evenly over its orders of magnitude (as many below 10 as
+/// from 400 to 4,000 for `max` 4,000), so both shallow and very deep constructs are common;
+/// it shrinks towards 1.
+fn log_uniform(max: usize) -> impl Strategy<Value = usize> {
+    (0.0f64..1.0).prop_map(move |x| ((max as f64 + 1.0).powf(x) as usize).clamp(1, max))
+}
+
+fn nest() -> impl Strategy<Value = Nest> {
+    prop::sample::select(vec![
+        Nest::And,
+        Nest::Or,
+        Nest::Not,
+        Nest::List,
+        Nest::Object,
+        Nest::Selections,
+    ])
+}
+
+/// The shapes JSON has.
+fn json_nest() -> impl Strategy<Value = Nest> {
+    prop::sample::select(vec![
+        Nest::And,
+        Nest::Or,
+        Nest::Not,
+        Nest::List,
+        Nest::Object,
+    ])
+}
+
 fn edit() -> impl Strategy<Value = Edit> {
     let token = prop_oneof![
         name(),
@@ -2964,11 +3072,16 @@ fn edit() -> impl Strategy<Value = Edit> {
         .prop_map(str::to_owned),
     ];
     prop_oneof![
-        any::<usize>().prop_map(Edit::Drop),
-        any::<usize>().prop_map(Edit::Duplicate),
-        (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Swap(a, b)),
-        (any::<usize>(), token.clone()).prop_map(|(i, t)| Edit::Replace(i, t)),
-        (any::<usize>(), token).prop_map(|(i, t)| Edit::Insert(i, t)),
+        2 => any::<usize>().prop_map(Edit::Drop),
+        2 => any::<usize>().prop_map(Edit::Duplicate),
+        2 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Edit::Swap(a, b)),
+        2 => (any::<usize>(), token.clone()).prop_map(|(i, t)| Edit::Replace(i, t)),
+        2 => (any::<usize>(), token).prop_map(|(i, t)| Edit::Insert(i, t)),
+        1 => (any::<usize>(), nest(), log_uniform(4000))
+            .prop_map(|(i, n, d)| Edit::InsertNested(i, n, d)),
+        2 => (any::<usize>(), nest(), log_uniform(4000))
+            .prop_map(|(i, n, d)| Edit::NestArgument(i, n, d)),
+        1 => (json_nest(), log_uniform(4000)).prop_map(|(n, d)| Edit::NestEntities(n, d)),
     ]
 }
 
@@ -2978,6 +3091,10 @@ fn var_edit() -> impl Strategy<Value = VarEdit> {
         4 => (name(), name(), json_value()).prop_map(|(k, f, v)| VarEdit::SetInside(k, f, v)),
         2 => name().prop_map(VarEdit::Remove),
         1 => json_value().prop_map(VarEdit::ReplaceAll),
+        3 => (any::<usize>(), prop::option::of(name()), json_nest(), log_uniform(4000))
+            .prop_map(|(i, f, n, d)| VarEdit::SetNested(i, f, n, d)),
+        2 => (log_uniform(2000), json_nest(), log_uniform(4000))
+            .prop_map(|(c, n, d)| VarEdit::Representations(c, n, d)),
     ]
 }
 
@@ -2996,8 +3113,8 @@ fn fuzz(seed_count: usize) -> impl Strategy<Value = Fuzz> {
         })
 }
 
-/// The document and variables a fuzz case sends.
-fn build(fuzz: &Fuzz, seeds: &[(&'static str, Value)]) -> (String, Value) {
+/// The document and the variables (as JSON text) a fuzz case sends.
+fn build(fuzz: &Fuzz, seeds: &[(&'static str, Value)]) -> (String, String) {
     let (doc, vars) = &seeds[fuzz.seed];
     let mut tokens = tokenize(doc);
     for e in &fuzz.edits {
@@ -3013,10 +3130,40 @@ fn build(fuzz: &Fuzz, seeds: &[(&'static str, Value)]) -> (String, Value) {
             Edit::Swap(a, b) if !tokens.is_empty() => tokens.swap(a % n, b % n),
             Edit::Replace(i, t) if !tokens.is_empty() => tokens[i % n] = t.clone(),
             Edit::Insert(i, t) => tokens.insert(i % (tokens.len() + 1), t.clone()),
+            Edit::InsertNested(i, nest, depth) => {
+                tokens.insert(i % (tokens.len() + 1), nest.graphql(*depth));
+            }
+            Edit::NestArgument(_, Nest::Selections, depth) => {
+                let at = root_field_position(&tokens);
+                tokens.insert(at, format!("a {}", Nest::Selections.graphql(*depth)));
+            }
+            Edit::NestArgument(i, nest, depth) => {
+                let values = argument_values(&tokens);
+                if values.is_empty() {
+                    tokens.insert(i % (tokens.len() + 1), nest.graphql(*depth));
+                } else {
+                    let (start, end) = values[i % values.len()];
+                    tokens.splice(start..end, [nest.graphql(*depth)]);
+                }
+            }
+            Edit::NestEntities(nest, depth) => {
+                let field = format!(
+                    "_entities(representations: [{{__typename: \"Contact\", id: \"{}\", x: {}}}]) {{ __typename }}",
+                    sid("CT1"),
+                    nest.graphql(*depth)
+                );
+                tokens.insert(root_field_position(&tokens), field);
+            }
             _ => {}
         }
     }
     let mut vars = vars.clone();
+    // Nested JSON goes into `vars` as a placeholder string, replaced in the text at the end.
+    let mut nested: Vec<String> = Vec::new();
+    let mut placeholder = |json: String| {
+        nested.push(json);
+        Value::from(format!("\u{1}nested {}", nested.len() - 1))
+    };
     for e in &fuzz.var_edits {
         match e {
             VarEdit::Set(k, v) => {
@@ -3052,13 +3199,192 @@ fn build(fuzz: &Fuzz, seeds: &[(&'static str, Value)]) -> (String, Value) {
                 }
             }
             VarEdit::ReplaceAll(v) => vars = v.clone(),
+            VarEdit::SetNested(i, field, nest, depth) => {
+                let Some(o) = vars.as_object_mut() else {
+                    continue;
+                };
+                let key = o
+                    .keys()
+                    .nth(i % o.len().max(1))
+                    .cloned()
+                    .unwrap_or_else(|| "filter".to_owned());
+                let value = placeholder(nest.json(*depth));
+                match (field, o.get_mut(&key).and_then(Value::as_object_mut)) {
+                    (Some(field), Some(inner)) => {
+                        inner.insert(field.clone(), value);
+                    }
+                    _ => {
+                        o.insert(key, value);
+                    }
+                }
+            }
+            VarEdit::Representations(copies, nest, depth) => {
+                let Some(o) = vars.as_object_mut() else {
+                    continue;
+                };
+                let one = format!(
+                    r#"{{"__typename":"Contact","id":"{}","x":{}}}"#,
+                    sid("CT1"),
+                    nest.json(*depth)
+                );
+                let copies = (*copies)
+                    .min(REPRESENTATIONS_BYTES / (one.len() + 1))
+                    .max(1);
+                let key = entities_variable(&mut tokens);
+                o.insert(
+                    key,
+                    placeholder(format!("[{}]", vec![one; copies].join(","))),
+                );
+            }
         }
+    }
+    let mut vars = vars.to_string();
+    for (k, json) in nested.iter().enumerate() {
+        vars = vars.replacen(&format!("\"\\u0001nested {k}\""), json, 1);
     }
     (render(&tokens), vars)
 }
 
+/// Where a root field can go: after the first `{` outside parentheses (the operation's
+/// selection set), else at the end.
+fn root_field_position(tokens: &[String]) -> usize {
+    let mut parens = 0usize;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.as_str() {
+            "(" => parens += 1,
+            ")" => parens = parens.saturating_sub(1),
+            "{" if parens == 0 => return i + 1,
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The token ranges of values that follow a `:` inside parentheses: arguments and fields
+/// of input objects in them (not variables' types, `$name: Type`).
+fn argument_values(tokens: &[String]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut parens = 0usize;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.as_str() {
+            "(" => parens += 1,
+            ")" => parens = parens.saturating_sub(1),
+            _ if parens > 0
+                && i >= 1
+                && tokens[i - 1] == ":"
+                && (i < 3 || tokens[i - 3] != "$") =>
+            {
+                let end = match t.as_str() {
+                    "$" => (i + 2).min(tokens.len()),
+                    "{" | "[" => {
+                        let mut depth = 0usize;
+                        let mut end = tokens.len();
+                        for (j, u) in tokens.iter().enumerate().skip(i) {
+                            match u.as_str() {
+                                "{" | "[" => depth += 1,
+                                "}" | "]" => depth = depth.saturating_sub(1),
+                                _ => {}
+                            }
+                            if depth == 0 {
+                                end = j + 1;
+                                break;
+                            }
+                        }
+                        end
+                    }
+                    _ => i + 1,
+                };
+                out.push((i, end));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The name of the variable the document passes to `_entities`; when there is none, adds
+/// the root field `_entities(representations: $r)` and declares `$r`, and returns `r`.
+fn entities_variable(tokens: &mut Vec<String>) -> String {
+    if let Some(at) = tokens
+        .windows(4)
+        .position(|w| w[0] == "representations" && w[1] == ":" && w[2] == "$")
+    {
+        return tokens[at + 3].clone();
+    }
+    let field = ["_entities", "(", "representations", ":", "$", "r", ")"];
+    let selections = ["{", "__typename", "}"];
+    let at = root_field_position(tokens);
+    tokens.splice(
+        at..at,
+        field.iter().chain(&selections).map(|t| t.to_string()),
+    );
+    let declaration = ["$", "r", ":", "[", "_Any", "!", "]", "!"].map(str::to_owned);
+    match tokens.first().map(String::as_str) {
+        Some("query" | "mutation" | "subscription") => {
+            let mut at = 1;
+            if tokens
+                .get(1)
+                .is_some_and(|t| t.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+            {
+                at = 2;
+            }
+            if tokens.get(at).is_some_and(|t| t == "(") {
+                tokens.splice(at + 1..at + 1, declaration);
+            } else {
+                let wrapped = ["(".to_owned()]
+                    .into_iter()
+                    .chain(declaration)
+                    .chain([")".to_owned()]);
+                tokens.splice(at..at, wrapped);
+            }
+        }
+        Some("{") => {
+            let wrapped = ["query", "("]
+                .map(str::to_owned)
+                .into_iter()
+                .chain(declaration)
+                .chain([")".to_owned()]);
+            tokens.splice(0..0, wrapped);
+        }
+        _ => {}
+    }
+    "r".to_owned()
+}
+
+/// How deep `{` and `[` nest in `text` (GraphQL or JSON), outside `"` strings; iterative,
+/// so any depth is measured without recursion.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' | b'\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
 /// Whether the request may have written: see the comment at the top of this part.
 fn may_have_written(doc: &str, operation_name: Option<&str>, status: u16, body: &Value) -> bool {
+    // `data` first: a document the server refused may nest too deep for this test's own
+    // stack to parse.
+    let Some(data) = body.get("data").and_then(Value::as_object) else {
+        return false;
+    };
     if status != 200 {
         return false;
     }
@@ -3082,9 +3408,6 @@ fn may_have_written(doc: &str, operation_name: Option<&str>, status: u16, body: 
     if operation.node.ty != OperationType::Mutation {
         return false;
     }
-    let Some(data) = body.get("data").and_then(Value::as_object) else {
-        return false;
-    };
     data.values().any(|payload| {
         payload
             .as_object()
@@ -3128,6 +3451,9 @@ fn fuzzed_requests(backend: Backend) {
     let current = RefCell::new(runtime.block_on(Snapshot::take(app.conn())));
     // (answered without errors, answered with errors, refused with HTTP 4xx, wrote)
     let tally = RefCell::new((0u32, 0u32, 0u32, 0u32));
+    // Cases nested (brackets, in the document or the variables) more than `DEEP`, more than
+    // `DEEPEST_CRASH`, and the deepest nesting.
+    let deep = RefCell::new((0u32, 0u32, 0usize));
     let config = Config {
         cases: FUZZ_CASES,
         max_shrink_iters: 64,
@@ -3139,11 +3465,18 @@ fn fuzzed_requests(backend: Backend) {
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &FUZZ_SEED));
     let result = runner.run(&fuzz(seeds.len()), |case| {
         let (doc, vars) = build(&case, &seeds);
-        let mut body = json!({ "query": doc, "variables": vars });
+        let mut request = format!(r#"{{"query":{},"variables":{vars}"#, json!(doc));
         if let Some(name) = &case.operation_name {
-            body["operationName"] = json!(name);
+            request.push_str(&format!(r#","operationName":{}"#, json!(name)));
         }
-        let request = body.to_string();
+        request.push('}');
+        let nesting = nesting_depth(&doc).max(nesting_depth(&vars));
+        {
+            let mut d = deep.borrow_mut();
+            d.0 += u32::from(nesting > DEEP);
+            d.1 += u32::from(nesting > DEEPEST_CRASH);
+            d.2 = d.2.max(nesting);
+        }
         runtime.block_on(async {
             let fail = |what: String| {
                 Err(TestCaseError::fail(format!(
@@ -3151,7 +3484,14 @@ fn fuzzed_requests(backend: Backend) {
                     short(&json!(request))
                 )))
             };
-            let r = post_json(&app, &token, &body).await;
+            if request.len() > MAX_BODY {
+                return fail(format!(
+                    "the case is larger than the body limit ({} bytes): it would not reach the parser",
+                    request.len()
+                ));
+            }
+            let json = Some(&b"application/json"[..]);
+            let r = post_raw(&app, &token, json, request.clone().into_bytes()).await;
             let found = problems(r.status, &r.text, &request);
             if !found.is_empty() {
                 return fail(format!(
@@ -3198,13 +3538,20 @@ fn fuzzed_requests(backend: Backend) {
     }
     // The cases reached every kind of answer, so the properties above were exercised.
     let (clean, errors, refused, wrote) = *tally.borrow();
+    let (deep_cases, deepest_crash_cases, deepest) = *deep.borrow();
     eprintln!(
-        "fuzz ({backend:?}): {clean} answered cleanly, {errors} with errors, {refused} refused by HTTP status, {wrote} may have written"
+        "fuzz ({backend:?}): {clean} answered cleanly, {errors} with errors, {refused} refused by HTTP status, {wrote} may have written; {deep_cases} nested more than {DEEP} deep, {deepest_crash_cases} more than {DEEPEST_CRASH} (deepest {deepest})"
     );
     assert!(
         clean >= 10 && errors >= 50 && refused >= 1 && wrote >= 5,
         "{:?}",
         tally.borrow()
+    );
+    // Enough cases nest as deep as the shapes that once aborted the process.
+    assert!(
+        deep_cases >= 20 && deepest_crash_cases >= 10,
+        "{:?}",
+        deep.borrow()
     );
 }
 
