@@ -1065,3 +1065,72 @@ async fn a_flood_of_silent_connections_does_not_stop_service() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// /metrics counts every refusal by its code
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refusals_are_counted_by_code() {
+    let db = TestDb::create(Backend::Sqlite).await.unwrap();
+    fx::load(&db.conn).await;
+    let server = Server::spawn(
+        &db.url,
+        &[
+            ("MAX_COMPANY_CONCURRENCY", "1"),
+            ("COMPANY_QUEUE_TIMEOUT_SECONDS", "0.05"),
+            ("MAX_RESPONSE_BYTES", "600"),
+        ],
+    )
+    .await;
+    let (client, base) = (reqwest::Client::new(), server.base());
+    let token = process::writer_token(ALPHA);
+    let ask = |doc: String| {
+        let (client, base, token) = (client.clone(), base.clone(), token.clone());
+        async move { post(&client, &base, &token, &json!({ "query": doc })).await }
+    };
+    let mut seen: std::collections::HashMap<String, f64> = Default::default();
+    // Three documents nested too deep, two responses too large, and a burst of 60 that
+    // one turn cannot all take.
+    let mut requests = Vec::new();
+    for n in [100, 1_000, 10_000] {
+        requests.push(ask(nested("{ a ", "b", "}", n)));
+    }
+    for answer in futures_util::future::join_all(requests).await {
+        *seen.entry(answer.code().to_owned()).or_default() += 1.0;
+    }
+    // One after the other, so that neither waits for the other's turn.
+    for _ in 0..2 {
+        let doc =
+            "{ conversations(first: 12) { nodes { subject messages { nodes { content } } } } }";
+        let answer = ask(doc.into()).await;
+        *seen.entry(answer.code().to_owned()).or_default() += 1.0;
+    }
+    let burst: Vec<_> = (0..60)
+        .map(|_| ask("{ conversations { totalCount } }".into()))
+        .collect();
+    for answer in futures_util::future::join_all(burst).await {
+        *seen.entry(answer.code().to_owned()).or_default() += 1.0;
+    }
+    assert_eq!(seen.get("QUERY_TOO_DEEP"), Some(&3.0), "{seen:?}");
+    assert_eq!(seen.get("RESPONSE_TOO_LARGE"), Some(&2.0), "{seen:?}");
+    assert!(seen.get("OVERLOADED").is_some_and(|n| *n > 0.0), "{seen:?}");
+    let (_, text) = process::get(&client, &base, "/metrics").await.unwrap();
+    let text = text.unwrap_err();
+    for code in ["QUERY_TOO_DEEP", "RESPONSE_TOO_LARGE", "OVERLOADED"] {
+        assert_eq!(
+            counter(&text, "graphql_errors_total", code),
+            seen[code],
+            "{code} in /metrics"
+        );
+    }
+    // No request panicked.
+    assert!(
+        text.lines().any(|l| l == "http_panics_total 0") || !text.contains("http_panics_total"),
+        "{}",
+        text.lines()
+            .filter(|l| l.contains("panic"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

@@ -71,7 +71,10 @@ where
             }
             if flag.woken.swap(false, AtomicOrdering::SeqCst) {
                 spins += 1;
-                if spins > 64 {
+                // Out of budget, every further poll would only wake itself again: hand back
+                // to the runtime at once (execution yields at every charged field, so this
+                // is how a busy request lets the watchdog and other requests run).
+                if spins > 64 || !tokio::task::coop::has_budget_remaining() {
                     cx.waker().wake_by_ref();
                     return Poll::Pending;
                 }

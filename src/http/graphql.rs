@@ -261,10 +261,14 @@ async fn execute(
             render(responses, single, media, &budget)
         }
     };
-    let mut task = tokio::spawn(tracing::Instrument::instrument(work, span.clone()));
-    match tokio::time::timeout(state.limits.timeout, &mut task).await {
-        Ok(Ok(response)) => response,
-        Ok(Err(failed)) => {
+    match watch(
+        tracing::Instrument::instrument(work, span.clone()),
+        state.limits.timeout,
+    )
+    .await
+    {
+        Watched::Done(response) => response,
+        Watched::Panicked(failed) => {
             let _entered = span.enter();
             tracing::error!(error = %failed, "the request's execution panicked");
             metrics::panic();
@@ -278,12 +282,11 @@ async fn execute(
                 "internal error",
             )
         }
-        Err(_) => {
-            // Past the timeout the execution is stopped: at its next large field (the
-            // budget refuses), and at its next await (the task is aborted), where its
-            // statements stop being awaited and an open transaction rolls back.
+        Watched::TimedOut => {
+            // The task was aborted: it stops at its next await, which execution reaches at
+            // every charged field at the latest, and an open transaction rolls back. A
+            // field charged before then is refused.
             budget.cancel();
-            task.abort();
             for name in &names {
                 metrics::request(name, "timeout", started.elapsed());
             }
@@ -301,6 +304,32 @@ async fn execute(
                     state.limits.timeout.as_millis()
                 ),
             )
+        }
+    }
+}
+
+/// What became of work run under `watch`.
+enum Watched<T> {
+    Done(T),
+    Panicked(tokio::task::JoinError),
+    TimedOut,
+}
+
+/// Runs `work` as a task of its own and waits for it at most `timeout`. A panic inside it
+/// is caught at the task's edge; past the timeout the task is aborted. The deadline holds
+/// however busy the work is, provided it yields now and then (execution does, at every
+/// charged field; see `budget::charge`).
+async fn watch<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+    timeout: std::time::Duration,
+) -> Watched<T> {
+    let mut task = tokio::spawn(work);
+    match tokio::time::timeout(timeout, &mut task).await {
+        Ok(Ok(done)) => Watched::Done(done),
+        Ok(Err(failed)) => Watched::Panicked(failed),
+        Err(_) => {
+            task.abort();
+            Watched::TimedOut
         }
     }
 }
@@ -650,6 +679,53 @@ fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::{Duration, Instant};
+
+    #[tokio::test]
+    async fn a_panic_in_watched_work_is_caught() {
+        let watched = watch(async { panic!("a bug") }, Duration::from_secs(5)).await;
+        assert!(matches!(watched, Watched::Panicked(e) if e.is_panic()));
+        // The runtime, and the next piece of work, carry on.
+        assert!(matches!(
+            watch(async { 7 }, Duration::from_secs(5)).await,
+            Watched::Done(7)
+        ));
+    }
+
+    /// One thread, and the work never waits on anything: the deadline holds only because
+    /// the work yields through the cooperative budget, as execution does at every charged
+    /// field. Once aborted, the work stops.
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_deadline_holds_on_one_busy_thread_and_the_work_stops() {
+        let steps = Arc::new(AtomicU64::new(0));
+        let counted = steps.clone();
+        let busy = async move {
+            loop {
+                let until = Instant::now() + Duration::from_micros(50);
+                while Instant::now() < until {
+                    std::hint::spin_loop();
+                }
+                counted.fetch_add(1, Ordering::Relaxed);
+                tokio::task::coop::consume_budget().await;
+            }
+        };
+        let started = Instant::now();
+        let watched = watch(busy, Duration::from_millis(100)).await;
+        assert!(matches!(watched, Watched::TimedOut));
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        let at_abort = steps.load(Ordering::Relaxed);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            steps.load(Ordering::Relaxed),
+            at_abort,
+            "aborted work ran on"
+        );
+    }
 
     fn accept(value: &str) -> &'static str {
         let mut headers = HeaderMap::new();

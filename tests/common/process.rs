@@ -40,6 +40,13 @@ const SETTINGS: &[&str] = &[
     "MAX_BATCH_SIZE",
     "MAX_BODY_BYTES",
     "INTROSPECTION",
+    "MAX_RESPONSE_BYTES",
+    "MAX_COMPANY_CONCURRENCY",
+    "COMPANY_QUEUE_TIMEOUT_SECONDS",
+    "BODY_READ_TIMEOUT_SECONDS",
+    "MAX_CONNECTIONS",
+    "HEADER_READ_TIMEOUT_SECONDS",
+    "IDLE_TIMEOUT_SECONDS",
 ];
 
 /// The binary with none of the settings it reads inherited from the environment.
