@@ -9,7 +9,6 @@ pub mod filters;
 pub mod messages;
 pub mod page;
 pub mod search;
-pub mod seed;
 pub mod tenancy;
 pub mod validate;
 pub mod write;
