@@ -569,7 +569,9 @@ mod tests {
             ),
             3
         );
-        let reps: Vec<_> = (0..1000).map(|_| serde_json::json!({"__typename": "A"})).collect();
+        let reps: Vec<_> = (0..1000)
+            .map(|_| serde_json::json!({"__typename": "A"}))
+            .collect();
         assert_eq!(
             count(
                 "query ($r: [_Any!]!) { _entities(representations: $r) { __typename } }",
