@@ -4,7 +4,7 @@ use crate::auth::{TokenChecks, TokenKeys};
 use crate::config::{
     AuthArgs, Cli, Command, DatabaseArgs, JwtAlgorithm, KeySource, SeedArgs, ServeArgs, TokenArgs,
 };
-use crate::services::seed;
+use crate::seed;
 use crate::{AppState, app, db};
 use anyhow::{Context, bail};
 use jsonwebtoken::Algorithm;

@@ -12,6 +12,7 @@ pub mod fairness;
 pub mod graphql;
 pub mod http;
 pub mod metrics;
+pub mod seed;
 pub mod services;
 
 pub use http::{AppState, app};

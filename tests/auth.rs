@@ -12,7 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use common::fixtures::{self, ACME, GLOBEX};
 use common::{Backend, SECRET, TestApp, TestDb, first_code};
 use conversations_graph::auth::{TokenChecks, TokenKeys};
-use conversations_graph::services::seed::demo_company_id;
+use conversations_graph::seed::demo_company_id;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 mod common;
 
 use common::TestApp;
-use conversations_graph::services::seed;
+use conversations_graph::seed;
 use serde_json::json;
 
 const DASHBOARD: &str = r#"

@@ -2,13 +2,13 @@
 
 use super::filters::TimeRange;
 use super::page::{self, KeyKind, Keyset, Page, Sort};
-use super::tenancy::scoped;
+use super::tenancy::{Scoped, scoped};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::call::{Column, Entity, Model};
 use entity::{CallStatus, Direction, Responder};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -96,7 +96,7 @@ impl Order {
     }
 }
 
-fn filtered(viewer: &Viewer, filter: &Filter) -> Select<Entity> {
+fn filtered(viewer: &Viewer, filter: &Filter) -> Scoped<Entity> {
     scoped::<Entity>(viewer).filter(filter.condition())
 }
 

@@ -2,12 +2,12 @@
 
 use super::filters::{complement, contains_ci, digits, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
-use super::tenancy::scoped;
+use super::tenancy::{Scoped, scoped};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::contact::{Column, Entity, Model};
 use sea_orm::sea_query::Expr;
-use sea_orm::{Condition, ConnectionTrait, DbBackend, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{Condition, ConnectionTrait, DbBackend};
 
 /// Which contacts a list holds; set fields combine with AND.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -138,7 +138,7 @@ pub fn binary_text(backend: DbBackend, table: &str, column: &str) -> Expr {
     }
 }
 
-fn filtered(viewer: &Viewer, filter: &Filter) -> Select<Entity> {
+fn filtered(viewer: &Viewer, filter: &Filter) -> Scoped<Entity> {
     scoped::<Entity>(viewer).filter(filter.condition())
 }
 

@@ -3,14 +3,14 @@
 
 use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
-use super::tenancy::scoped;
+use super::tenancy::{Scoped, scoped, scoped_sub_select};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::conversation::{Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source};
 use entity::{call, contact, conversation_session, conversation_task};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -44,8 +44,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// The SQL condition; sub-selects are scoped to `company` as well.
-    pub fn condition(&self, company: Uuid) -> Condition {
+    /// The SQL condition; its sub-selects are scoped to the viewer's company as well.
+    pub fn condition(&self, viewer: &Viewer) -> Condition {
         let mut c = Condition::all();
         let eq = |c: Condition, col: Column, v: Option<Uuid>| match v {
             Some(v) => c.add(col.eq(v)),
@@ -63,41 +63,30 @@ impl Filter {
             });
         }
         if let Some(campaign) = self.campaign_id {
-            let via_calls = Query::select()
-                .column(call::Column::ConversationId)
-                .from(call::Entity)
-                .and_where(call::Column::CompanyId.eq(company))
-                .and_where(call::Column::CampaignId.eq(campaign))
-                .to_owned();
+            let via_calls =
+                scoped_sub_select::<call::Entity>(viewer, Expr::col(call::Column::ConversationId))
+                    .and_where(call::Column::CampaignId.eq(campaign));
             c = c.add(
                 Condition::any()
                     .add(Column::CampaignId.eq(campaign))
-                    .add(Column::Id.in_subquery(via_calls)),
+                    .add(Column::Id.in_subquery(via_calls.into_statement())),
             );
         }
         if let Some(task) = self.task_id {
-            c = c.add(
-                Column::Id.in_subquery(
-                    Query::select()
-                        .column(conversation_task::Column::ConversationId)
-                        .from(conversation_task::Entity)
-                        .and_where(conversation_task::Column::CompanyId.eq(company))
-                        .and_where(conversation_task::Column::TaskId.eq(task))
-                        .to_owned(),
-                ),
-            );
+            let tasks = scoped_sub_select::<conversation_task::Entity>(
+                viewer,
+                Expr::col(conversation_task::Column::ConversationId),
+            )
+            .and_where(conversation_task::Column::TaskId.eq(task));
+            c = c.add(Column::Id.in_subquery(tasks.into_statement()));
         }
         if let Some(session) = self.session_id {
-            c = c.add(
-                Column::Id.in_subquery(
-                    Query::select()
-                        .column(conversation_session::Column::ConversationId)
-                        .from(conversation_session::Entity)
-                        .and_where(conversation_session::Column::CompanyId.eq(company))
-                        .and_where(conversation_session::Column::SessionId.eq(session))
-                        .to_owned(),
-                ),
-            );
+            let sessions = scoped_sub_select::<conversation_session::Entity>(
+                viewer,
+                Expr::col(conversation_session::Column::ConversationId),
+            )
+            .and_where(conversation_session::Column::SessionId.eq(session));
+            c = c.add(Column::Id.in_subquery(sessions.into_statement()));
         }
         if let Some(list) = &self.status_in {
             c = c.add(Column::Status.is_in(list.iter().copied()));
@@ -121,12 +110,9 @@ impl Filter {
             c = c.add(Column::RespondedBy.eq(v));
         }
         let contacts_where = |cond: sea_orm::sea_query::SimpleExpr| {
-            Query::select()
-                .column(contact::Column::Id)
-                .from(contact::Entity)
-                .and_where(contact::Column::CompanyId.eq(company))
+            scoped_sub_select::<contact::Entity>(viewer, Expr::col(contact::Column::Id))
                 .and_where(cond)
-                .to_owned()
+                .into_statement()
         };
         if let Some(digits) = &self.contact_phone_digits {
             let phone = Expr::col((contact::Entity, contact::Column::PhoneNumber));
@@ -147,18 +133,18 @@ impl Filter {
             }
         }
         for sub in &self.and {
-            c = c.add(sub.condition(company));
+            c = c.add(sub.condition(viewer));
         }
         if let Some(any) = &self.or {
             c = c.add(if any.is_empty() {
                 Condition::all().add(never())
             } else {
                 any.iter()
-                    .fold(Condition::any(), |acc, f| acc.add(f.condition(company)))
+                    .fold(Condition::any(), |acc, f| acc.add(f.condition(viewer)))
             });
         }
         if let Some(not) = &self.not {
-            c = c.add(complement(not.condition(company)));
+            c = c.add(complement(not.condition(viewer)));
         }
         c
     }
@@ -237,8 +223,8 @@ fn priority_rank() -> Expr {
         .into()
 }
 
-fn filtered(viewer: &Viewer, filter: &Filter) -> Select<Entity> {
-    scoped::<Entity>(viewer).filter(filter.condition(viewer.company_id))
+fn filtered(viewer: &Viewer, filter: &Filter) -> Scoped<Entity> {
+    scoped::<Entity>(viewer).filter(filter.condition(viewer))
 }
 
 /// A page of the company's conversations.

@@ -2,12 +2,12 @@
 
 use super::contacts::binary_text;
 use super::page::{self, KeyKind, Keyset, Page, Sort};
-use super::tenancy::scoped;
+use super::tenancy::{Scoped, scoped};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::{AgentKind, agent, inbox};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, PaginatorTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, ConnectionTrait};
 
 pub const INBOX_ORDER: &str = "inbox:name:asc";
 pub const AGENT_ORDER: &str = "agent:name:asc";
@@ -46,7 +46,7 @@ pub async fn count_inboxes(db: &impl ConnectionTrait, viewer: &Viewer) -> Result
     Ok(scoped::<inbox::Entity>(viewer).count(db).await?)
 }
 
-fn agents_of(viewer: &Viewer, kind: Option<AgentKind>) -> Select<agent::Entity> {
+fn agents_of(viewer: &Viewer, kind: Option<AgentKind>) -> Scoped<agent::Entity> {
     let select = scoped::<agent::Entity>(viewer);
     match kind {
         Some(k) => select.filter(agent::Column::Kind.eq(k)),

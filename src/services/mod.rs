@@ -1,5 +1,6 @@
-//! Reads and writes against SeaORM. Every statement about company data starts from
-//! `tenancy::scoped`; nothing here sees GraphQL.
+//! Reads and writes against SeaORM, for requests. Every statement about company data is
+//! one of `tenancy`'s scoped statements (select, update, delete, sub-select), and every new
+//! row gets its company from `tenancy::insert`; nothing here sees GraphQL.
 
 pub mod calls;
 pub mod contacts;
@@ -9,7 +10,6 @@ pub mod filters;
 pub mod messages;
 pub mod page;
 pub mod search;
-pub mod seed;
 pub mod tenancy;
 pub mod validate;
 pub mod write;

@@ -2,9 +2,10 @@
 //! wants (`Keyset`), how a list is ordered (`Sort`), and what came back (`Page`). Lists are
 //! ordered by one sort key and then by id, both in the same direction; a nullable key puts
 //! its nulls last in both directions. Nested lists of many parents are fetched in one
-//! statement with ROW_NUMBER() partitioned by the parent.
+//! statement with ROW_NUMBER() partitioned by the parent. The functions that run a
+//! statement take it as a `Scoped` select, so every page is of one company's rows.
 
-use super::tenancy::CompanyOwned;
+use super::tenancy::{CompanyOwned, Scoped};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
@@ -236,9 +237,9 @@ fn finish<T>(keyset: &Keyset, mut rows: Vec<T>) -> Page<T> {
 }
 
 /// One page of `select` in `sort` order.
-pub async fn page<E: EntityTrait>(
+pub(crate) async fn page<E: CompanyOwned>(
     db: &impl ConnectionTrait,
-    select: Select<E>,
+    select: Scoped<E>,
     sort: &Sort<E::Model>,
     keyset: &Keyset,
 ) -> Result<Page<E::Model>, AppError> {
@@ -246,7 +247,7 @@ pub async fn page<E: EntityTrait>(
     if keyset.limit == 0 {
         return Ok(Page::empty());
     }
-    let mut query = windowed(select, sort, keyset);
+    let mut query = windowed(select.into_select(), sort, keyset);
     for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
         query = match nulls {
             Some(n) => query.order_by_with_nulls(expr, order, n),
@@ -259,9 +260,9 @@ pub async fn page<E: EntityTrait>(
 
 /// The same page of `select` for each parent (rows whose `parent` column is in `parents`),
 /// in one statement: ROW_NUMBER() over each parent's rows picks each page.
-pub async fn pages_by_parent<E, C>(
+pub(crate) async fn pages_by_parent<E, C>(
     db: &impl ConnectionTrait,
-    select: Select<E>,
+    select: Scoped<E>,
     parent: C,
     parent_of: fn(&E::Model) -> Uuid,
     parents: &[Uuid],
@@ -279,7 +280,8 @@ where
     if keyset.limit == 0 || parents.is_empty() {
         return Ok(out);
     }
-    let filtered = windowed(select, sort, keyset).filter(parent.is_in(parents.iter().copied()));
+    let filtered =
+        windowed(select.into_select(), sort, keyset).filter(parent.is_in(parents.iter().copied()));
     let mut window = WindowStatement::partition_by(parent);
     for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
         match nulls {
@@ -297,6 +299,7 @@ where
         .from_subquery(ranked, "ranked")
         .and_where(Expr::col("rn").lte(keyset.limit + 1))
         .to_owned();
+    // The rows the scoped statement picked, by id: no other company's row is among them.
     let mut query = E::find()
         .filter(id.in_subquery(picked))
         .order_by(parent, Order::Asc);
@@ -323,14 +326,14 @@ struct ParentCount {
 }
 
 /// How many rows of `select` each parent has, in one statement.
-pub async fn counts_by_parent<E, C>(
+pub(crate) async fn counts_by_parent<E, C>(
     db: &impl ConnectionTrait,
-    select: Select<E>,
+    select: Scoped<E>,
     parent: C,
     parents: &[Uuid],
 ) -> Result<HashMap<Uuid, u64>, AppError>
 where
-    E: EntityTrait,
+    E: CompanyOwned,
     C: ColumnTrait,
 {
     let mut out: HashMap<Uuid, u64> = parents.iter().map(|p| (*p, 0)).collect();
@@ -338,6 +341,7 @@ where
         return Ok(out);
     }
     let rows = select
+        .into_select()
         .filter(parent.is_in(parents.iter().copied()))
         .select_only()
         .column_as(parent, "parent")

@@ -6,15 +6,13 @@
 use super::filters::{TimeRange, contains_pattern};
 use super::messages;
 use super::page::{self, Keyset, Page};
-use super::tenancy::scoped;
+use super::tenancy::{Scoped, scoped, scoped_sub_select};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, PaginatorTrait, QueryFilter, Select,
-};
+use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
 use uuid::Uuid;
 
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -110,7 +108,7 @@ fn searched(
     viewer: &Viewer,
     query: &str,
     filter: &Filter,
-) -> Select<Entity> {
+) -> Scoped<Entity> {
     let mut select = scoped::<Entity>(viewer).filter(matches(db.get_database_backend(), query));
     if let Some(id) = filter.conversation_id {
         select = select.filter(Column::ConversationId.eq(id));
@@ -123,13 +121,10 @@ fn searched(
         of_conversations = of_conversations.add(conversation::Column::InboxId.eq(id));
     }
     if !of_conversations.is_empty() {
-        let ids = Query::select()
-            .column(conversation::Column::Id)
-            .from(conversation::Entity)
-            .and_where(conversation::Column::CompanyId.eq(viewer.company_id))
-            .cond_where(of_conversations)
-            .to_owned();
-        select = select.filter(Column::ConversationId.in_subquery(ids));
+        let ids =
+            scoped_sub_select::<conversation::Entity>(viewer, Expr::col(conversation::Column::Id))
+                .cond_where(of_conversations);
+        select = select.filter(Column::ConversationId.in_subquery(ids.into_statement()));
     }
     if let Some(channel) = filter.channel {
         select = select.filter(Column::Channel.eq(channel));

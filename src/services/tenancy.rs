@@ -1,22 +1,44 @@
 //! The one tenancy rule: every read, update or delete of company data starts here, so an id
 //! of another company looks exactly like a missing one.
+//!
+//! This module is the only place that writes the company condition (`company_id = ?`) or
+//! a new row's company. It hands out scoped statements that nothing else can build (their
+//! fields are private): `Scoped` (a select), `ScopedUpdate`, `ScopedDelete` and
+//! `ScopedSubSelect` (for `IN (SELECT ...)` conditions), each made from the `Viewer` with
+//! the company condition already in place. They can be narrowed, never widened. The page
+//! functions accept only a `Scoped` select, and the write helpers build their statements
+//! from these types, so an unscoped statement there does not compile. New rows get their
+//! company from `insert`.
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::sea_query::{Expr, IntoCondition, LockType, Query, SelectStatement};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeleteMany,
+    DeleteResult, EntityTrait, IdenStatic, IntoActiveModel, ModelTrait, PaginatorTrait,
+    QueryFilter, QuerySelect, Select, UpdateMany, UpdateResult,
+};
 use uuid::Uuid;
+
+/// Proof of being inside this module: only tenancy.rs can make one (its field is private),
+/// so only tenancy.rs can ask an entity for its company column.
+pub struct Inside(());
 
 /// An entity whose rows belong to a company and have a uuid `id`.
 pub trait CompanyOwned: EntityTrait {
-    fn company_column() -> Self::Column;
+    /// The `company_id` column. Only this module can call it (see `Inside`): everything
+    /// else reaches the column through the scoped statements.
+    fn company_column(_: Inside) -> Self::Column;
+    /// The `id` column.
     fn id_column() -> Self::Column;
+    /// A row's id.
     fn id_of(model: &Self::Model) -> Uuid;
 }
 
 macro_rules! company_owned {
     ($($module:ident),+ $(,)?) => {
         $(impl CompanyOwned for entity::$module::Entity {
-            fn company_column() -> Self::Column {
+            fn company_column(_: Inside) -> Self::Column {
                 entity::$module::Column::CompanyId
             }
             fn id_column() -> Self::Column {
@@ -41,9 +63,194 @@ company_owned!(
     audit_log
 );
 
+/// `E`'s company column.
+fn company_column<E: CompanyOwned>() -> E::Column {
+    E::company_column(Inside(()))
+}
+
+/// The condition "the row is the viewer's company's", on `E`'s table.
+fn of_company<E: CompanyOwned>(viewer: &Viewer) -> Expr {
+    company_column::<E>().eq(viewer.company_id)
+}
+
+/// A select of the viewer's company's rows of `E`. Only `scoped` builds one, with the
+/// company condition first; `filter` adds conditions with AND, so it only ever narrows.
+#[must_use]
+#[derive(Debug, Clone)]
+pub(crate) struct Scoped<E: EntityTrait>(Select<E>);
+
 /// All rows of `E` that the viewer's company owns.
-pub fn scoped<E: CompanyOwned>(viewer: &Viewer) -> Select<E> {
-    E::find().filter(E::company_column().eq(viewer.company_id))
+pub(crate) fn scoped<E: CompanyOwned>(viewer: &Viewer) -> Scoped<E> {
+    Scoped(E::find().filter(of_company::<E>(viewer)))
+}
+
+impl<E: CompanyOwned> Scoped<E> {
+    /// Narrows the select: `condition` AND what it held.
+    pub(crate) fn filter(self, condition: impl IntoCondition) -> Self {
+        Scoped(self.0.filter(condition))
+    }
+
+    /// Locks the selected rows until the transaction ends (PostgreSQL; SQLite ignores it).
+    pub(crate) fn lock(self, lock: LockType) -> Self {
+        Scoped(self.0.lock(lock))
+    }
+
+    /// The first row, if any.
+    pub(crate) async fn one(self, db: &impl ConnectionTrait) -> Result<Option<E::Model>, DbErr> {
+        self.0.one(db).await
+    }
+
+    /// Every row.
+    pub(crate) async fn all(self, db: &impl ConnectionTrait) -> Result<Vec<E::Model>, DbErr> {
+        self.0.all(db).await
+    }
+
+    /// How many rows there are.
+    pub(crate) async fn count(self, db: &impl ConnectionTrait) -> Result<u64, DbErr>
+    where
+        E::Model: Sync,
+    {
+        self.0.count(db).await
+    }
+
+    /// The ids of the rows, and nothing else.
+    pub(crate) async fn ids(self, db: &impl ConnectionTrait) -> Result<Vec<Uuid>, DbErr> {
+        self.0
+            .select_only()
+            .column(E::id_column())
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await
+    }
+
+    /// The select itself, for the page functions to window, order and limit. Taking it
+    /// out keeps the company condition; only putting one in is reserved to this module.
+    pub(super) fn into_select(self) -> Select<E> {
+        self.0
+    }
+}
+
+/// An UPDATE of the viewer's company's rows of `E`. Only `scoped_update` builds one; it
+/// never changes a row's company.
+#[must_use]
+pub(crate) struct ScopedUpdate<E: EntityTrait>(UpdateMany<E>);
+
+/// An UPDATE of the viewer's company's rows of `E`, to be narrowed with `filter`.
+pub(crate) fn scoped_update<E: CompanyOwned>(viewer: &Viewer) -> ScopedUpdate<E> {
+    ScopedUpdate(E::update_many().filter(of_company::<E>(viewer)))
+}
+
+impl<E: CompanyOwned> ScopedUpdate<E> {
+    /// Narrows the rows updated: `condition` AND what it held.
+    pub(crate) fn filter(self, condition: impl IntoCondition) -> Self {
+        ScopedUpdate(self.0.filter(condition))
+    }
+
+    /// Writes the set columns of `changes`; a set company column is dropped, so a row
+    /// never moves to another company.
+    pub(crate) fn set<A: ActiveModelTrait<Entity = E>>(self, mut changes: A) -> Self {
+        changes.not_set(company_column::<E>());
+        ScopedUpdate(self.0.set(changes))
+    }
+
+    /// Writes `column = value`. The company column is not a column a write changes.
+    pub(crate) fn col_expr(self, column: E::Column, value: Expr) -> Self {
+        debug_assert_ne!(column.as_str(), company_column::<E>().as_str());
+        ScopedUpdate(self.0.col_expr(column, value))
+    }
+
+    /// Runs the UPDATE.
+    pub(crate) async fn exec(self, db: &impl ConnectionTrait) -> Result<UpdateResult, DbErr> {
+        self.0.exec(db).await
+    }
+
+    /// Runs the UPDATE and returns the rows as saved.
+    pub(crate) async fn exec_with_returning(
+        self,
+        db: &impl ConnectionTrait,
+    ) -> Result<Vec<E::Model>, DbErr> {
+        self.0.exec_with_returning(db).await
+    }
+}
+
+/// A DELETE of the viewer's company's rows of `E`. Only `scoped_delete` builds one.
+#[must_use]
+pub(crate) struct ScopedDelete<E: EntityTrait>(DeleteMany<E>);
+
+/// A DELETE of the viewer's company's rows of `E`, to be narrowed with `filter`.
+pub(crate) fn scoped_delete<E: CompanyOwned>(viewer: &Viewer) -> ScopedDelete<E> {
+    ScopedDelete(E::delete_many().filter(of_company::<E>(viewer)))
+}
+
+impl<E: CompanyOwned> ScopedDelete<E> {
+    /// Narrows the rows deleted: `condition` AND what it held.
+    pub(crate) fn filter(self, condition: impl IntoCondition) -> Self {
+        ScopedDelete(self.0.filter(condition))
+    }
+
+    /// Runs the DELETE.
+    pub(crate) async fn exec(self, db: &impl ConnectionTrait) -> Result<DeleteResult, DbErr> {
+        self.0.exec(db).await
+    }
+}
+
+/// `SELECT <what> FROM <E's table> WHERE company_id = ? ...`: a sub-select over the viewer's
+/// company's rows, for `IN (SELECT ...)` conditions and scalar sub-queries. Only
+/// `scoped_sub_select` builds one.
+#[must_use]
+#[derive(Debug, Clone)]
+pub(crate) struct ScopedSubSelect(SelectStatement);
+
+/// A sub-select of `what` (a column or an expression) over the viewer's company's rows of
+/// `E`, to be narrowed with `and_where` / `cond_where`.
+pub(crate) fn scoped_sub_select<E: CompanyOwned>(
+    viewer: &Viewer,
+    what: impl Into<Expr>,
+) -> ScopedSubSelect {
+    ScopedSubSelect(
+        Query::select()
+            .expr(what)
+            .from(E::default())
+            .and_where(of_company::<E>(viewer))
+            .to_owned(),
+    )
+}
+
+impl ScopedSubSelect {
+    /// Narrows the sub-select: `condition` AND what it held.
+    pub(crate) fn and_where(mut self, condition: Expr) -> Self {
+        self.0.and_where(condition);
+        self
+    }
+
+    /// Narrows the sub-select by a condition tree.
+    pub(crate) fn cond_where(mut self, condition: impl IntoCondition) -> Self {
+        self.0.cond_where(condition);
+        self
+    }
+
+    /// The statement, to place inside another (`column.in_subquery(..)`, `Expr::SubQuery`).
+    /// Taking it out keeps the company condition.
+    pub(crate) fn into_statement(self) -> SelectStatement {
+        self.0
+    }
+}
+
+/// Inserts a new row of the viewer's company and returns it as saved. `row` is given the
+/// company to write into the row; whatever it writes there, the row is the viewer's.
+pub(crate) async fn insert<M>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    row: impl FnOnce(Uuid) -> M,
+) -> Result<M, DbErr>
+where
+    M: ModelTrait + IntoActiveModel<<M::Entity as EntityTrait>::ActiveModel>,
+    M::Entity: CompanyOwned + EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
+{
+    let mut new = row(viewer.company_id).into_active_model();
+    new.set(company_column::<M::Entity>(), viewer.company_id.into());
+    new.insert(db).await
 }
 
 /// The company's rows among `ids`, in one statement.
@@ -75,4 +282,161 @@ pub async fn by_parent<E: CompanyOwned, C: ColumnTrait>(
         .filter(parent.is_in(parents.iter().copied()))
         .all(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::{agent, call, conversation, message};
+    use sea_orm::sea_query::ExprTrait;
+    use sea_orm::{ActiveValue, DbBackend, QueryTrait};
+
+    const COMPANY: &str = "00000000-0000-0000-0000-000000000007";
+    const ID: &str = "00000000-0000-0000-0000-000000000009";
+
+    fn viewer() -> Viewer {
+        Viewer {
+            company_id: Uuid::from_u128(7),
+            subject: "someone".into(),
+            scopes: Vec::new(),
+        }
+    }
+
+    fn id() -> Uuid {
+        Uuid::from_u128(9)
+    }
+
+    #[test]
+    fn a_scoped_select_starts_with_the_company_and_filters_narrow_it() {
+        let sql = scoped::<agent::Entity>(&viewer())
+            .filter(agent::Column::Id.eq(id()))
+            .into_select()
+            .build(DbBackend::Sqlite)
+            .to_string();
+        let (_, condition) = sql.split_once(" WHERE ").unwrap();
+        assert_eq!(
+            condition,
+            format!(r#""agents"."company_id" = '{COMPANY}' AND "agents"."id" = '{ID}'"#)
+        );
+    }
+
+    #[test]
+    fn a_scoped_update_is_of_the_company_and_never_moves_a_row() {
+        let changes = agent::ActiveModel {
+            id: ActiveValue::Unchanged(id()),
+            name: ActiveValue::Set("Ada".into()),
+            company_id: ActiveValue::Set(Uuid::from_u128(99)),
+            ..Default::default()
+        };
+        let sql = scoped_update::<agent::Entity>(&viewer())
+            .set(changes)
+            .filter(agent::Column::Id.eq(id()))
+            .0
+            .build(DbBackend::Postgres)
+            .to_string();
+        assert_eq!(
+            sql,
+            format!(
+                r#"UPDATE "agents" SET "name" = 'Ada' WHERE "agents"."company_id" = '{COMPANY}' AND "agents"."id" = '{ID}'"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_scoped_delete_is_of_the_company() {
+        let sql = scoped_delete::<conversation::Entity>(&viewer())
+            .filter(conversation::Column::Id.is_in([id()]))
+            .0
+            .build(DbBackend::Sqlite)
+            .to_string();
+        assert_eq!(
+            sql,
+            format!(
+                r#"DELETE FROM "conversations" WHERE "conversations"."company_id" = '{COMPANY}' AND "conversations"."id" IN ('{ID}')"#
+            )
+        );
+    }
+
+    #[test]
+    fn a_scoped_sub_select_is_of_the_company() {
+        let ids =
+            scoped_sub_select::<call::Entity>(&viewer(), Expr::col(call::Column::ConversationId))
+                .and_where(call::Column::CampaignId.eq(id()))
+                .into_statement();
+        assert_eq!(
+            DbBackend::Postgres.build(&ids).to_string(),
+            format!(
+                r#"SELECT "conversation_id" FROM "calls" WHERE "calls"."company_id" = '{COMPANY}' AND "calls"."campaign_id" = '{ID}'"#
+            )
+        );
+        let newest = scoped_sub_select::<message::Entity>(
+            &viewer(),
+            Expr::col((message::Entity, message::Column::SentAt)).max(),
+        )
+        .into_statement();
+        assert_eq!(
+            DbBackend::Sqlite.build(&newest).to_string(),
+            format!(
+                r#"SELECT MAX("messages"."sent_at") FROM "messages" WHERE "messages"."company_id" = '{COMPANY}'"#
+            )
+        );
+    }
+
+    #[test]
+    fn every_company_owned_entity_names_its_company_and_id_columns() {
+        fn names<E: CompanyOwned>() -> (&'static str, &'static str) {
+            (company_column::<E>().as_str(), E::id_column().as_str())
+        }
+        let all = [
+            names::<entity::agent::Entity>(),
+            names::<entity::inbox::Entity>(),
+            names::<entity::contact::Entity>(),
+            names::<entity::conversation::Entity>(),
+            names::<entity::conversation_task::Entity>(),
+            names::<entity::conversation_session::Entity>(),
+            names::<entity::message::Entity>(),
+            names::<entity::call::Entity>(),
+            names::<entity::audit_log::Entity>(),
+        ];
+        assert!(all.iter().all(|n| *n == ("company_id", "id")));
+    }
+
+    /// The entity crate's columns are public, so the compiler cannot stop another module
+    /// from writing `CompanyId` (or, in the services that build SQL, a quoted
+    /// `"company_id"`) by hand; this test does. Seeding writes every company's rows on
+    /// purpose and is not a request service.
+    #[test]
+    fn only_tenancy_names_the_company_column() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        sources(&root, &mut files);
+        let allowed = [root.join("services/tenancy.rs"), root.join("seed.rs")];
+        let offenders: Vec<_> = files
+            .iter()
+            .filter(|f| !allowed.contains(f))
+            .filter(|f| {
+                let text = std::fs::read_to_string(f).unwrap();
+                let builds_sql = f.starts_with(root.join("services"));
+                text.contains("CompanyId")
+                    || builds_sql
+                        && ["company_id\"", "company_id\\\""]
+                            .iter()
+                            .any(|quoted| text.contains(quoted))
+            })
+            .collect();
+        assert!(
+            offenders.is_empty(),
+            "the company column is named outside services/tenancy.rs: {offenders:?}"
+        );
+    }
 }

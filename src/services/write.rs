@@ -1,8 +1,9 @@
 //! Plumbing shared by every write: a transaction (serialised per process on SQLite, whose
 //! single writer would otherwise refuse concurrent upgrades from read to write), the
-//! audit trail, and existence checks that report NOT_FOUND at an input path.
+//! audit trail, and existence checks that report NOT_FOUND at an input path. Every statement
+//! here is one of `tenancy`'s scoped ones.
 
-use super::tenancy::{CompanyOwned, scoped};
+use super::tenancy::{self, CompanyOwned, scoped, scoped_delete, scoped_update};
 use super::validate::UserError;
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -10,8 +11,7 @@ use entity::audit_log;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    DbBackend, IntoActiveModel, QueryFilter, QuerySelect, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait,
+    DbBackend, IntoActiveModel, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use std::ops::Deref;
 use tokio::sync::{Mutex, MutexGuard};
@@ -66,9 +66,9 @@ pub async fn audit(
     reason: Option<&str>,
 ) -> Result<(), AppError> {
     let now = super::now();
-    audit_log::Model {
+    tenancy::insert(db, viewer, |company_id| audit_log::Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         actor: if viewer.subject.is_empty() {
             "unknown".to_owned()
         } else {
@@ -81,9 +81,7 @@ pub async fn audit(
         at: now,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(db)
+    })
     .await?;
     Ok(())
 }
@@ -153,10 +151,9 @@ where
     A: ActiveModelTrait<Entity = E> + Send,
     E::Model: IntoActiveModel<A>,
 {
-    E::update_many()
+    scoped_update::<E>(viewer)
         .set(changes)
         .filter(E::id_column().eq(id))
-        .filter(E::company_column().eq(viewer.company_id))
         .exec_with_returning(db)
         .await?
         .pop()
@@ -173,9 +170,8 @@ pub async fn delete_row<E: CompanyOwned>(
     entity: &str,
     reason: Option<&str>,
 ) -> Result<(), AppError> {
-    E::delete_many()
+    scoped_delete::<E>(viewer)
         .filter(E::id_column().eq(id))
-        .filter(E::company_column().eq(viewer.company_id))
         .exec(db)
         .await?;
     audit(db, viewer, "delete", entity, id, reason).await

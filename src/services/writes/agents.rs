@@ -4,14 +4,14 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::tenancy::{self, scoped_update};
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::AgentKind;
 use entity::agent::{ActiveModel, Entity, Model};
 use entity::conversation;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -35,17 +35,15 @@ pub async fn create(
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
     let now = crate::services::now();
-    let model = Model {
+    let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         name: new.name,
         email: new.email,
         kind: new.kind,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     tx.commit().await?;
     Ok(Ok(model))
@@ -90,10 +88,9 @@ pub async fn delete(
         conversation::Column::AgentId,
         conversation::Column::SeenById,
     ] {
-        conversation::Entity::update_many()
+        scoped_update::<conversation::Entity>(viewer)
             .col_expr(column, Expr::value(Option::<Uuid>::None))
             .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
-            .filter(conversation::Column::CompanyId.eq(viewer.company_id))
             .filter(column.eq(id))
             .exec(&*tx)
             .await?;

@@ -3,12 +3,13 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::tenancy;
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use chrono::{DateTime, Utc};
 use entity::call::{ActiveModel, Entity, Model};
 use entity::{CallStatus, Direction, Responder};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -52,9 +53,9 @@ pub async fn create(
         )]));
     }
     let now = crate::services::now();
-    let model = Model {
+    let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         conversation_id,
         direction: new.direction,
         status: new.status,
@@ -66,9 +67,7 @@ pub async fn create(
         started_at: new.started_at,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     tx.commit().await?;
     Ok(Ok(model))

@@ -3,10 +3,11 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::tenancy;
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::contact::{ActiveModel, Entity, Model};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, IntoActiveModel};
+use sea_orm::{ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default)]
@@ -32,18 +33,16 @@ pub async fn create(
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
     let now = crate::services::now();
-    let model = Model {
+    let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         name: new.name,
         surname: new.surname,
         phone_number: new.phone_number,
         email: new.email,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     tx.commit().await?;
     Ok(Ok(model))

@@ -3,15 +3,13 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::tenancy::{self, scoped_delete};
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{self, WriteTx, audit, must_exist, update_row};
 use chrono::{DateTime, Utc};
 use entity::conversation::{ActiveModel, Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source, agent, contact, inbox};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, IntoActiveModel, QueryFilter,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 /// A conversation to create, validated for shape.
@@ -119,9 +117,9 @@ pub async fn create(
         return Ok(Err(errors));
     }
     let now = crate::services::now();
-    let model = Model {
+    let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         inbox_id: new.inbox_id,
         contact_id: new.contact_id,
         subject: new.subject,
@@ -141,9 +139,7 @@ pub async fn create(
         last_message_at: None,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     tx.commit().await?;
     Ok(Ok(model))
@@ -233,8 +229,7 @@ pub async fn delete_rows(
     if ids.is_empty() {
         return Ok(());
     }
-    Entity::delete_many()
-        .filter(Column::CompanyId.eq(viewer.company_id))
+    scoped_delete::<Entity>(viewer)
         .filter(Column::Id.is_in(ids.iter().copied()))
         .exec(db)
         .await?;

@@ -3,15 +3,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::scoped;
+use crate::services::tenancy::{self, scoped};
 use crate::services::validate::{Outcome, Patch, UserError, UserErrorCode};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::Channel;
 use entity::inbox::{ActiveModel, Entity, Model};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    IntoActiveModel, QueryFilter, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -37,18 +34,16 @@ pub async fn create(
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
     let now = crate::services::now();
-    let model = Model {
+    let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         name: new.name,
         channel: new.channel,
         phone_number: new.phone_number,
         email: new.email,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     tx.commit().await?;
     Ok(Ok(model))
@@ -106,10 +101,7 @@ pub(super) async fn conversation_ids(
 ) -> Result<Vec<Uuid>, AppError> {
     Ok(scoped::<entity::conversation::Entity>(viewer)
         .filter(column.eq(id))
-        .select_only()
-        .column(entity::conversation::Column::Id)
-        .into_tuple::<Uuid>()
-        .all(db)
+        .ids(db)
         .await?)
 }
 

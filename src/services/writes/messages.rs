@@ -2,16 +2,14 @@
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::tenancy::{self, scoped_sub_select, scoped_update};
 use crate::services::validate::{Outcome, UserError};
 use crate::services::write::{WriteTx, delete_row, find, peek};
 use chrono::{DateTime, Utc};
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter,
-};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -42,9 +40,9 @@ pub async fn create(
     }
     let now = crate::services::now();
     let sent_at = new.sent_at.unwrap_or(now);
-    let message = Model {
+    let message = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
-        company_id: viewer.company_id,
+        company_id,
         conversation_id,
         direction: new.direction,
         content: new.content,
@@ -53,13 +51,11 @@ pub async fn create(
         sent_at,
         created_at: now,
         updated_at: now,
-    }
-    .into_active_model()
-    .insert(&*tx)
+    })
     .await?;
     // One statement, so concurrent messages never move lastMessageAt backwards.
     let last = Expr::col(conversation::Column::LastMessageAt);
-    conversation::Entity::update_many()
+    scoped_update::<conversation::Entity>(viewer)
         .col_expr(
             conversation::Column::LastMessageAt,
             Expr::case(
@@ -71,7 +67,6 @@ pub async fn create(
         )
         .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
         .filter(conversation::Column::Id.eq(conversation_id))
-        .filter(conversation::Column::CompanyId.eq(viewer.company_id))
         .exec(&*tx)
         .await?;
     let conversation = super::conversations::find(&*tx, viewer, conversation_id)
@@ -117,13 +112,10 @@ async fn refresh_last_message(
     viewer: &Viewer,
     conversation_id: Uuid,
 ) -> Result<(), AppError> {
-    let newest = Query::select()
-        .expr(Expr::col((Entity, Column::SentAt)).max())
-        .from(Entity)
+    let newest = scoped_sub_select::<Entity>(viewer, Expr::col((Entity, Column::SentAt)).max())
         .and_where(Column::ConversationId.eq(conversation_id))
-        .and_where(Column::CompanyId.eq(viewer.company_id))
-        .to_owned();
-    conversation::Entity::update_many()
+        .into_statement();
+    scoped_update::<conversation::Entity>(viewer)
         .col_expr(
             conversation::Column::LastMessageAt,
             Expr::SubQuery(
@@ -138,7 +130,6 @@ async fn refresh_last_message(
             Expr::value(crate::services::now()),
         )
         .filter(conversation::Column::Id.eq(conversation_id))
-        .filter(conversation::Column::CompanyId.eq(viewer.company_id))
         .exec(db)
         .await?;
     Ok(())

@@ -2,6 +2,10 @@
 //! status, priority and channel, messages in both directions, calls in every status, and
 //! task and session links. Deterministic for a given seed and scale; written in batches
 //! (one multi-row INSERT per batch) inside one transaction, so a seed lands whole or not at all.
+//!
+//! Not a request service: it serves `serve --seed-demo`, the `seed` command and the
+//! benchmarks, and writes every company's rows (company ids included) directly, outside the
+//! tenancy rule of `services/`.
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, TimeZone, Utc};
