@@ -69,17 +69,38 @@ impl Fairness {
             retry_after: Duration::from_secs(1),
         };
         let max_waiting = self.per_company.saturating_mul(WAITING_PER_TURN);
-        if lane.waiting.fetch_add(1, Ordering::AcqRel) >= max_waiting {
-            lane.waiting.fetch_sub(1, Ordering::AcqRel);
+        // Counted out when the wait ends however it ends: a client that hangs up drops its
+        // request while it waits, and a count left behind would refuse the company for good.
+        let waiting = Waiting::enter(&lane.waiting);
+        if waiting.before >= max_waiting {
             return Err(overloaded);
         }
         let waited =
             tokio::time::timeout(self.queue_timeout, lane.turns.clone().acquire_owned()).await;
-        lane.waiting.fetch_sub(1, Ordering::AcqRel);
         match waited {
             Ok(Ok(permit)) => Ok(Turn(permit)),
             _ => Err(overloaded),
         }
+    }
+}
+
+/// One request counted among its company's waiting ones for as long as this lives.
+struct Waiting<'a> {
+    count: &'a AtomicUsize,
+    /// How many were waiting before this one.
+    before: usize,
+}
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        let before = count.fetch_add(1, Ordering::AcqRel);
+        Waiting { count, before }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.count.fetch_sub(1, Ordering::AcqRel);
     }
 }
 
@@ -101,6 +122,34 @@ mod tests {
         let waiting = fairness.turn(acme);
         drop(a);
         assert!(waiting.await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_while_waiting_leaves_no_trace() {
+        let fairness = Arc::new(Fairness::new(1, Duration::from_secs(60)));
+        let acme = Uuid::from_u128(1);
+        let running = fairness.turn(acme).await.unwrap();
+        // Many more than may wait, each given up (its client hung up) while waiting.
+        for _ in 0..10 * WAITING_PER_TURN {
+            let gave_up = tokio::time::timeout(Duration::from_millis(1), fairness.turn(acme)).await;
+            assert!(gave_up.is_err(), "it was waiting");
+        }
+        // The queue is as empty as before: a full queue's worth may wait again.
+        let mut waiting = Vec::new();
+        for _ in 0..WAITING_PER_TURN {
+            let fairness = fairness.clone();
+            waiting.push(tokio::spawn(
+                async move { fairness.turn(acme).await.is_ok() },
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(running);
+        for w in waiting.drain(..1) {
+            assert!(w.await.unwrap(), "the first waiting request got the turn");
+        }
+        for w in waiting {
+            w.abort();
+        }
     }
 
     #[tokio::test]

@@ -813,6 +813,66 @@ async fn a_company_past_its_turns_is_told_it_is_overloaded_on_postgres() {
     assert!(refused > 0, "no request was refused");
 }
 
+/// Clients that hang up while their request waits for the company's turn (a load
+/// generator stopping, a browser tab closed) must not use up the company's queue: the first
+/// release's benchmark found every request of the company refused after a few such runs.
+async fn clients_that_hang_up_while_waiting_leave_no_trace(backend: Backend) {
+    let Some(db) = TestDb::create(backend).await else {
+        return;
+    };
+    fx::load(&db.conn).await;
+    let limits = Limits {
+        max_company_concurrency: 1,
+        company_queue_timeout: Duration::from_secs(30),
+        ..Limits::default()
+    };
+    let app = TestApp::serve_with_limits(db, limits).await;
+    let token = app.reader(ALPHA);
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(30))
+        .build()
+        .unwrap();
+    let heavy = json!({ "query": "{ searchMessages(query: \"refund\") { totalCount } conversations(first: 20) { totalCount nodes { messages(first: 10) { nodes { content } } } } }" });
+    // Five rounds of 40 requests whose clients give up after 30 ms: with one turn, most
+    // are still waiting when they do (16 may wait).
+    for _ in 0..5 {
+        let gone: Vec<_> = (0..40)
+            .map(|_| {
+                impatient
+                    .post(app.url("/graphql"))
+                    .bearer_auth(&token)
+                    .json(&heavy)
+                    .send()
+            })
+            .collect();
+        futures_util::future::join_all(gone).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Sixteen patient requests at once: one runs, the others wait their turn; none is
+    // refused.
+    let patient: Vec<_> = (0..16)
+        .map(|_| query(&app, &token, "{ conversations { totalCount } }", json!({})))
+        .collect();
+    for a in futures_util::future::join_all(patient).await {
+        assert_eq!(
+            a.body,
+            json!({ "data": { "conversations": { "totalCount": 12 } } }),
+            "HTTP {}",
+            a.status
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_hang_up_while_waiting_leave_no_trace_on_sqlite() {
+    clients_that_hang_up_while_waiting_leave_no_trace(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_hang_up_while_waiting_leave_no_trace_on_postgres() {
+    clients_that_hang_up_while_waiting_leave_no_trace(Backend::Postgres).await;
+}
+
 // ---------------------------------------------------------------------------------------
 // Dates
 // ---------------------------------------------------------------------------------------
