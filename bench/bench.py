@@ -10,6 +10,7 @@ of the concurrency-1 latency run per operation, 2),
 BENCH_PG_SCALE (100), BENCH_SQLITE_SCALE (10), BENCH_OUTPUT (BENCHMARKS.md at the root).
 """
 
+import atexit
 import datetime
 import json
 import os
@@ -82,6 +83,12 @@ def psql(url, sql):
 # --- The server ---------------------------------------------------------------------------
 
 
+# Servers still running; killed when the benchmark exits, whichever way it exits (a failed
+# check raises SystemExit while a server is up).
+RUNNING = set()
+atexit.register(lambda: [server.process.kill() for server in list(RUNNING)])
+
+
 class Server:
     """The release binary serving `database_url`; stopped with SIGTERM."""
 
@@ -108,6 +115,7 @@ class Server:
             stderr=self.log,
             text=True,
         )
+        RUNNING.add(self)
         for line in self.process.stdout:
             if line.startswith("GraphiQL: "):
                 self.base = line.split()[1].removesuffix("/graphql")
@@ -149,6 +157,7 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+        RUNNING.discard(self)
         self.log.close()
 
 
