@@ -124,6 +124,17 @@ mod tests {
         assert!(waiting.await.is_ok());
     }
 
+    /// As many requests of `company` as may wait, each waiting in a task of its own; each
+    /// task tells whether its request got a turn.
+    fn fill_queue(fairness: &Arc<Fairness>, company: Uuid) -> Vec<tokio::task::JoinHandle<bool>> {
+        (0..WAITING_PER_TURN)
+            .map(|_| {
+                let fairness = fairness.clone();
+                tokio::spawn(async move { fairness.turn(company).await.is_ok() })
+            })
+            .collect()
+    }
+
     #[tokio::test]
     async fn a_request_dropped_while_waiting_leaves_no_trace() {
         let fairness = Arc::new(Fairness::new(1, Duration::from_secs(60)));
@@ -135,13 +146,7 @@ mod tests {
             assert!(gave_up.is_err(), "it was waiting");
         }
         // The queue is as empty as before: a full queue's worth may wait again.
-        let mut waiting = Vec::new();
-        for _ in 0..WAITING_PER_TURN {
-            let fairness = fairness.clone();
-            waiting.push(tokio::spawn(
-                async move { fairness.turn(acme).await.is_ok() },
-            ));
-        }
+        let mut waiting = fill_queue(&fairness, acme);
         tokio::time::sleep(Duration::from_millis(50)).await;
         drop(running);
         for w in waiting.drain(..1) {
@@ -157,13 +162,7 @@ mod tests {
         let fairness = Arc::new(Fairness::new(1, Duration::from_secs(60)));
         let acme = Uuid::from_u128(1);
         let _running = fairness.turn(acme).await.unwrap();
-        let mut waiting = Vec::new();
-        for _ in 0..WAITING_PER_TURN {
-            let fairness = fairness.clone();
-            waiting.push(tokio::spawn(
-                async move { fairness.turn(acme).await.is_ok() },
-            ));
-        }
+        let waiting = fill_queue(&fairness, acme);
         tokio::time::sleep(Duration::from_millis(50)).await;
         // The queue is full: the next one is refused at once, not after 60 s.
         let refused = tokio::time::timeout(Duration::from_secs(1), fairness.turn(acme)).await;
