@@ -405,7 +405,7 @@ async fn postgres_going_away_fails_fast_and_the_server_recovers_without_a_restar
     let (status, body) = get(&client, &base, "/healthz").await.unwrap();
     assert_eq!((status, body.unwrap()), (200, json!({ "status": "ok" })));
 
-    tokio::time::sleep(Duration::from_millis(3000).saturating_sub(cut_done.elapsed())).await;
+    tokio::time::sleep(Duration::from_millis(5000).saturating_sub(cut_done.elapsed())).await;
     let (status, _) = get(&client, &base, "/readyz").await.unwrap();
     assert_eq!(status, 503, "still down");
 
