@@ -11,6 +11,7 @@ pub mod mutation;
 pub(crate) mod nesting;
 pub mod pagination;
 pub mod query;
+pub mod shape;
 pub mod types;
 mod variables;
 
@@ -52,6 +53,7 @@ pub struct Served {
     gate: AppSchema,
     run: AppSchema,
     limits: Arc<Limits>,
+    shapes: Arc<shape::Shapes>,
 }
 
 /// A request that passed every check, with what it costs.
@@ -59,6 +61,10 @@ pub struct Checked {
     request: Request,
     /// Its complexity (each `_entities` representation counted).
     pub cost: u64,
+    /// The document as the client sent it (with the `__typename`s `shape::prepare` adds),
+    /// for shaping the response.
+    document: Arc<async_graphql::parser::types::ExecutableDocument>,
+    plan: shape::Plan,
 }
 
 impl Checked {
@@ -80,13 +86,15 @@ impl Served {
                 .limit_recursive_depth(limits.max_nesting())
                 .limit_directives(MAX_DIRECTIVES)
         };
+        let run = common(builder().data(db))
+            .validation_mode(ValidationMode::Fast)
+            .finish();
         Served {
+            shapes: Arc::new(shape::Shapes::from_sdl(&run.sdl())),
             gate: common(builder())
                 .extension(QueryLimits(limits.clone()))
                 .finish(),
-            run: common(builder().data(db))
-                .validation_mode(ValidationMode::Fast)
-                .finish(),
+            run,
             limits,
         }
     }
@@ -97,13 +105,19 @@ impl Served {
     pub async fn check(&self, mut request: Request) -> Result<Checked, Response> {
         nesting::check(&request.query, self.limits.max_nesting())
             .map_err(|error| Response::from_errors(vec![error]))?;
-        let document = match request.parsed_query() {
+        let mut document = match request.parsed_query() {
             Ok(document) => document.clone(),
             Err(error) => return Err(Response::from_errors(vec![error])),
         };
+        let plan = shape::prepare(
+            &self.shapes,
+            &mut document,
+            request.operation_name.as_deref(),
+            &request.variables,
+        );
         let mut probe = Request::new(String::new()).variables(request.variables.clone());
         probe.operation_name = request.operation_name.clone();
-        probe.set_parsed_query(document);
+        probe.set_parsed_query(document.clone());
         let checked = self.gate.execute(probe).await;
         if checked.is_err() {
             return Err(checked);
@@ -112,12 +126,34 @@ impl Served {
             Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(u64::MAX),
             _ => u64::MAX,
         };
-        Ok(Checked { request, cost })
+        request.set_parsed_query(document.clone());
+        Ok(Checked {
+            request,
+            cost,
+            document: Arc::new(document),
+            plan,
+        })
     }
 
-    /// Executes a checked request with the request's data (viewer, loader, budget) added.
+    /// Executes a checked request with the request's data (viewer, loader, budget) added,
+    /// and gives its data the spec's shape (`shape::complete`).
     pub async fn run(&self, checked: Checked, data: impl FnOnce(Request) -> Request) -> Response {
-        self.run.execute(data(checked.request)).await
+        let Checked {
+            request,
+            document,
+            plan,
+            ..
+        } = checked;
+        let operation = request.operation_name.clone();
+        let mut response = self.run.execute(data(request)).await;
+        shape::complete(
+            &self.shapes,
+            &document,
+            operation.as_deref(),
+            &plan,
+            &mut response,
+        );
+        response
     }
 }
 
