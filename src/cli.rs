@@ -30,8 +30,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Migrate(args)) => migrate(args).await,
         Some(Command::Seed(args)) => seed_cmd(args).await,
         Some(Command::Token(args)) => token(args),
-        Some(Command::Schema) => {
-            print!("{}", crate::graphql::sdl().await);
+        Some(Command::Schema(args)) => {
+            if args.api {
+                print!("{}", crate::graphql::api_sdl());
+            } else {
+                print!("{}", crate::graphql::sdl().await);
+            }
             Ok(())
         }
     }

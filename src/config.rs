@@ -36,8 +36,17 @@ pub enum Command {
     Seed(SeedArgs),
     /// Print a bearer token signed with JWT_SECRET, for local use.
     Token(TokenArgs),
-    /// Print the schema (federation SDL, as served at `_service { sdl }`).
-    Schema,
+    /// Print the schema: the subgraph SDL, as served at `_service { sdl }`, or with `--api`
+    /// the client schema.
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// Print the client schema (schema.api.graphql): the API as clients see it, without the
+    /// federation machinery (no `@link`, `@key`, `@shareable`, `_service`, `_entities`).
+    #[arg(long)]
+    pub api: bool,
 }
 
 #[derive(Debug, Clone, Args)]

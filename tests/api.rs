@@ -50,7 +50,7 @@ async fn a_conversation_is_found_by_id(app: &TestApp) {
             "source": "EMAIL",
             "isSimulation": false,
             "isChatOpened": false,
-            "updatedAt": "2026-03-01T11:00:00+00:00",
+            "updatedAt": "2026-03-01T11:00:00.000000Z",
         })
     );
 }

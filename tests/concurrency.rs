@@ -635,7 +635,12 @@ async fn create_message_and_delete_conversation(app: &TestApp) {
         match races.outcome(&message, "createMessage", &what) {
             Outcome::Done(p) => {
                 // Written before the delete took the conversation (and then deleted with it).
-                assert_eq!(p["message"]["content"], "Are you there?", "{what}: {p:#}");
+                // When the delete committed between the write and the payload's read of
+                // `message.conversation`, the message is null (it no longer exists), with
+                // the NOT_FOUND error at its path that `outcome` counted as vanished.
+                if !p["message"].is_null() {
+                    assert_eq!(p["message"]["content"], "Are you there?", "{what}: {p:#}");
+                }
                 created += 1;
             }
             Outcome::Refused(field, code) => {

@@ -17,9 +17,11 @@ const INTROSPECT: &str = r#"{
   }
 }"#;
 
-/// Types the GraphQL specification and the federation spec define, described by them.
+/// Types the GraphQL specification and the federation spec define, described by them, and
+/// the other subgraphs' entities this one references by id, described by their owners.
 const FOREIGN: &[&str] = &[
-    "String", "Boolean", "Int", "Float", "ID", "_Any", "_Service", "_Entity",
+    "String", "Boolean", "Int", "Float", "ID", "_Any", "_Service", "_Entity", "Campaign",
+    "Listing", "Task", "Session",
 ];
 
 fn blank(v: &Value) -> bool {

@@ -742,7 +742,7 @@ async fn variables_of_the_wrong_type_are_bad_requests(app: &TestApp) {
         ),
         (
             filter,
-            json!({ "f": { "createdAt": { "from": "2026-13-45T00:00:00Z" } } }),
+            json!({ "f": { "createdAt": { "from": "2026-13-45T00:00:00.000000Z" } } }),
         ),
         (
             filter,
@@ -1308,11 +1308,11 @@ async fn undecodable_and_forged_cursors_are_bad_input(app: &TestApp) {
 /// position: rows after it in byte order of the name, null names last.
 async fn a_forged_text_cursor_is_plain_text(app: &TestApp) {
     let token = app.reader(ALPHA);
-    let query = "query ($after: String) { contacts(first: 10, after: $after, orderBy: { field: NAME, direction: ASC }) { edges { cursor node { id } } } }";
+    let query = "query ($after: String) { contacts(first: 10, after: $after, orderBy: { field: FIRST_NAME, direction: ASC }) { edges { cursor node { id } } } }";
     let d = data(
         app,
         &token,
-        "{ contacts(first: 1, orderBy: { field: NAME, direction: ASC }) { edges { cursor } } }",
+        "{ contacts(first: 1, orderBy: { field: FIRST_NAME, direction: ASC }) { edges { cursor } } }",
         json!({}),
     )
     .await;
@@ -1429,9 +1429,9 @@ fn text_filters() -> Vec<(&'static str, &'static str, &'static str)> {
             "contactEmail",
         ),
         (
-            "query ($t: String) { conversations(filter: { contactPhone: $t }) { totalCount } }",
+            "query ($t: String) { conversations(filter: { contactPhoneNumber: $t }) { totalCount } }",
             "conversations",
-            "contactPhone",
+            "contactPhoneNumber",
         ),
         (
             "query ($t: String) { conversations(filter: { not: { or: [{ contactEmail: $t }] } }) { totalCount } }",
@@ -1444,14 +1444,14 @@ fn text_filters() -> Vec<(&'static str, &'static str, &'static str)> {
             "query",
         ),
         (
-            "query ($t: String) { contacts(filter: { name: $t }) { totalCount } }",
+            "query ($t: String) { contacts(filter: { firstName: $t }) { totalCount } }",
             "contacts",
-            "name",
+            "firstName",
         ),
         (
-            "query ($t: String) { contacts(filter: { surname: $t }) { totalCount } }",
+            "query ($t: String) { contacts(filter: { lastName: $t }) { totalCount } }",
             "contacts",
-            "surname",
+            "lastName",
         ),
         (
             "query ($t: String) { contacts(filter: { email: $t }) { totalCount } }",
@@ -1459,12 +1459,12 @@ fn text_filters() -> Vec<(&'static str, &'static str, &'static str)> {
             "email",
         ),
         (
-            "query ($t: String) { contacts(filter: { phone: $t }) { totalCount } }",
+            "query ($t: String) { contacts(filter: { phoneNumber: $t }) { totalCount } }",
             "contacts",
-            "phone",
+            "phoneNumber",
         ),
         (
-            "query ($t: String) { contacts(filter: { and: [{ not: { name: $t } }] }) { totalCount } }",
+            "query ($t: String) { contacts(filter: { and: [{ not: { firstName: $t } }] }) { totalCount } }",
             "contacts",
             "nested name",
         ),
@@ -1587,16 +1587,16 @@ fn text_fields() -> Vec<TextField> {
         f(
             CREATE_CONTACT,
             json!({ "input": {} }),
-            &["input", "name"],
+            &["input", "firstName"],
             true,
-            Some(("contact", "name")),
+            Some(("contact", "firstName")),
         ),
         f(
             CREATE_CONTACT,
             json!({ "input": {} }),
-            &["input", "surname"],
+            &["input", "lastName"],
             true,
-            Some(("contact", "surname")),
+            Some(("contact", "lastName")),
         ),
         f(
             CREATE_CONTACT,
@@ -1615,16 +1615,16 @@ fn text_fields() -> Vec<TextField> {
         f(
             UPDATE_CONTACT,
             json!({ "id": sid("CT6"), "input": {} }),
-            &["input", "name"],
+            &["input", "firstName"],
             true,
-            Some(("contact", "name")),
+            Some(("contact", "firstName")),
         ),
         f(
             UPDATE_CONTACT,
             json!({ "id": sid("CT6"), "input": {} }),
-            &["input", "surname"],
+            &["input", "lastName"],
             true,
-            Some(("contact", "surname")),
+            Some(("contact", "lastName")),
         ),
         f(
             UPDATE_CONTACT,
@@ -1963,7 +1963,7 @@ async fn sql_metacharacters_in_filters_are_plain_text(app: &TestApp) {
         app,
         &token,
         CREATE_CONTACT,
-        json!({ "input": { "name": "100%_sure\\", "surname": "O'Brien \"Bob\"; --" } }),
+        json!({ "input": { "firstName": "100%_sure\\", "lastName": "O'Brien \"Bob\"; --" } }),
     )
     .await;
     let contact_id = contact["contact"]["id"].as_str().unwrap().to_owned();
@@ -1979,26 +1979,26 @@ async fn sql_metacharacters_in_filters_are_plain_text(app: &TestApp) {
     .await;
     let message_id = message["message"]["id"].as_str().unwrap().to_owned();
 
-    // Contacts: Alpha has 7 now (CT1..CT6 and the new one); no fixture name, surname or
+    // Contacts: Alpha has 7 now (CT1..CT6 and the new one); no fixture first name, last name or
     // email holds any of % _ \ ' " ; --.
     let contacts = "query ($f: ContactFilter) { contacts(filter: $f) { totalCount nodes { id } } }";
     let only_new = json!({ "totalCount": 1, "nodes": [{ "id": contact_id }] });
     let none = json!({ "totalCount": 0, "nodes": [] });
     for (filter, want) in [
-        (json!({ "name": "%" }), &only_new),
-        (json!({ "name": "_" }), &only_new),
-        (json!({ "name": "\\" }), &only_new),
-        (json!({ "name": "0%_s" }), &only_new),
+        (json!({ "firstName": "%" }), &only_new),
+        (json!({ "firstName": "_" }), &only_new),
+        (json!({ "firstName": "\\" }), &only_new),
+        (json!({ "firstName": "0%_s" }), &only_new),
         (json!({ "query": "%" }), &only_new),
         (json!({ "query": "_sure\\" }), &only_new),
-        (json!({ "surname": "O'Brien" }), &only_new),
-        (json!({ "surname": "\"Bob\"; --" }), &only_new),
+        (json!({ "lastName": "O'Brien" }), &only_new),
+        (json!({ "lastName": "\"Bob\"; --" }), &only_new),
         // As wildcards "1%" would match "100%_sure\", and "_u" would match "su".
-        (json!({ "name": "1%" }), &none),
-        (json!({ "name": "_u" }), &none),
-        (json!({ "name": "%%" }), &none),
-        (json!({ "name": "' OR 1=1 --" }), &none),
-        (json!({ "surname": "' OR '1'='1" }), &none),
+        (json!({ "firstName": "1%" }), &none),
+        (json!({ "firstName": "_u" }), &none),
+        (json!({ "firstName": "%%" }), &none),
+        (json!({ "firstName": "' OR 1=1 --" }), &none),
+        (json!({ "lastName": "' OR '1'='1" }), &none),
         (json!({ "email": "%" }), &none),
         (json!({ "email": "_" }), &none),
         (json!({ "email": "' OR 1=1 --" }), &none),
@@ -2034,7 +2034,7 @@ async fn sql_metacharacters_in_filters_are_plain_text(app: &TestApp) {
             app,
             &token,
             conversations,
-            json!({ "f": { "contactPhone": phone } }),
+            json!({ "f": { "contactPhoneNumber": phone } }),
         )
         .await;
         let body = well_formed(&r, "", phone);
@@ -2602,18 +2602,18 @@ fn seeds() -> Vec<(&'static str, Value)> {
     vec![
         (
             "query List($first: Int, $after: String, $filter: ConversationFilter, $order: ConversationOrder) { conversations(first: $first, after: $after, filter: $filter, orderBy: $order) { totalCount edges { cursor node { id subject status priority contact { fullName email } inbox { name } } } pageInfo { hasNextPage endCursor } } }",
-            json!({ "first": 3, "filter": { "statusIn": ["OPEN", "PENDING"], "or": [{ "contactEmail": "bob@example.com" }, { "contactPhone": "0102" }] }, "order": { "field": "PRIORITY", "direction": "ASC" } }),
+            json!({ "first": 3, "filter": { "statusIn": ["OPEN", "PENDING"], "or": [{ "contactEmail": "bob@example.com" }, { "contactPhoneNumber": "0102" }] }, "order": { "field": "PRIORITY", "direction": "ASC" } }),
         ),
         (
             "query Search($q: String!, $first: Int, $filter: MessageSearchFilter) { searchMessages(query: $q, first: $first, filter: $filter) { totalCount nodes { snippet highlights { start length } message { id content conversation { subject } } } } }",
             json!({ "q": "refund", "first": 5, "filter": { "direction": "INBOUND" } }),
         ),
         (
-            "query People($f: ContactFilter) { contacts(filter: $f, first: 5, orderBy: { field: NAME, direction: ASC }) { nodes { id fullName email phoneNumber conversations(first: 2) { totalCount } } } }",
-            json!({ "f": { "or": [{ "name": "bob" }, { "not": { "phone": "0102" } }] } }),
+            "query People($f: ContactFilter) { contacts(filter: $f, first: 5, orderBy: { field: FIRST_NAME, direction: ASC }) { nodes { id fullName email phoneNumber conversations(first: 2) { totalCount } } } }",
+            json!({ "f": { "or": [{ "firstName": "bob" }, { "not": { "phoneNumber": "0102" } }] } }),
         ),
         (
-            "query One($id: ID!) { node(id: $id) { __typename id ... on Conversation { subject messages(last: 2) { nodes { content direction } } calls { nodes { status durationSeconds } } taskIds } } }",
+            "query One($id: ID!) { node(id: $id) { __typename id ... on Conversation { subject messages(last: 2) { nodes { content direction } } calls { nodes { status durationSeconds } } tasks { id } } } }",
             json!({ "id": sid("C01") }),
         ),
         (
@@ -2629,8 +2629,8 @@ fn seeds() -> Vec<(&'static str, Value)> {
             json!({ "r": [{ "__typename": "Contact", "id": sid("CT1") }, { "__typename": "Agent", "id": sid("AG1") }] }),
         ),
         (
-            "mutation New($input: CreateContactInput!) { createContact(input: $input) { contact { id name surname email phoneNumber } userErrors { field message code } } }",
-            json!({ "input": { "name": "Pat", "surname": "Lee", "email": "pat@example.com", "phoneNumber": "+1 555 010 7777" } }),
+            "mutation New($input: CreateContactInput!) { createContact(input: $input) { contact { id firstName lastName email phoneNumber } userErrors { field message code } } }",
+            json!({ "input": { "firstName": "Pat", "lastName": "Lee", "email": "pat@example.com", "phoneNumber": "+1 555 010 7777" } }),
         ),
         (
             "mutation Edit($id: ID!, $input: UpdateConversationInput!) { updateConversation(id: $id, input: $input) { conversation { id subject status priority assignee { name } } userErrors { field message code } } }",
@@ -2860,9 +2860,9 @@ const NAMES: &[&str] = &[
     "code",
     "name",
     "email",
-    "phone",
+    "phoneNumber",
     "contactEmail",
-    "contactPhone",
+    "contactPhoneNumber",
     "statusIn",
     "and",
     "or",
@@ -2934,7 +2934,7 @@ const SPECIAL_STRINGS: &[&str] = &[
     "00000000-0000-4000-8000-000000000000",
     "https://rec.example/a.mp3",
     "javascript:alert(1)",
-    "2026-03-01T09:00:00Z",
+    "2026-03-01T09:00:00.000000Z",
     "yesterday",
     "é",
     "東",

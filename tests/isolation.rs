@@ -295,8 +295,8 @@ async fn lists_and_filters_show_nothing_of_the_first_company(app: &TestApp) {
             json!({ "contactEmail": "alice.smith@example.com" }),
             vec!["BX1", "BX2"],
         ),
-        (json!({ "contactPhone": "0102" }), vec!["BX1", "BX2"]),
-        (json!({ "contactPhone": "7946" }), vec![]),
+        (json!({ "contactPhoneNumber": "0102" }), vec!["BX1", "BX2"]),
+        (json!({ "contactPhoneNumber": "7946" }), vec![]),
         (json!({ "lastMessageAt": { "from": iso(0) } }), vec!["BX1"]),
         (
             json!({ "createdAt": { "from": iso(-1000) } }),
@@ -324,9 +324,9 @@ async fn lists_and_filters_show_nothing_of_the_first_company(app: &TestApp) {
     let contacts = r#"query ($filter: ContactFilter) { contacts(filter: $filter) { totalCount nodes { id } } }"#;
     for filter in [
         Value::Null,
-        json!({ "name": "a" }),
-        json!({ "surname": "s" }),
-        json!({ "phone": "555" }),
+        json!({ "firstName": "a" }),
+        json!({ "lastName": "s" }),
+        json!({ "phoneNumber": "555" }),
         json!({ "email": "example" }),
     ] {
         let data = app
@@ -335,7 +335,10 @@ async fn lists_and_filters_show_nothing_of_the_first_company(app: &TestApp) {
         assert_eq!(node_labels(&data["contacts"]), ["BC1"], "{filter}");
         assert_eq!(data["contacts"]["totalCount"], 1);
     }
-    for filter in [json!({ "surname": "jones" }), json!({ "phone": "7946" })] {
+    for filter in [
+        json!({ "lastName": "jones" }),
+        json!({ "phoneNumber": "7946" }),
+    ] {
         let data = app
             .data(&token, contacts, json!({ "filter": filter }))
             .await;
@@ -402,8 +405,8 @@ query ($id: ID!) {
     contact { id conversations(first: 100) { totalCount nodes { id } } }
     inbox { id conversations(first: 100) { totalCount nodes { id } } }
     agent { id } assignee { id } seenBy { id }
-    lastMessage { id } call { id }
-    taskIds sessionIds
+    lastMessage { id } latestCall { id }
+    tasks { id } sessions { id }
     messages(first: 100) { totalCount nodes { id conversation { id } contact { id } } }
     calls(first: 100) { totalCount nodes { id conversation { id } } }
   }
@@ -427,9 +430,9 @@ async fn relations_of_the_second_companys_rows_stay_inside_it(app: &TestApp) {
             "assignee": { "id": sid("BG1") },
             "seenBy": { "id": sid("BG1") },
             "lastMessage": { "id": sid("BM1") },
-            "call": null,
-            "taskIds": [],
-            "sessionIds": [],
+            "latestCall": null,
+            "tasks": [],
+            "sessions": [],
             "messages": { "totalCount": 1, "nodes": [
                 { "id": sid("BM1"), "conversation": { "id": sid("BX1") }, "contact": { "id": sid("BC1") } },
             ] },
@@ -449,10 +452,10 @@ async fn relations_of_the_second_companys_rows_stay_inside_it(app: &TestApp) {
             "assignee": null,
             "seenBy": null,
             "lastMessage": null,
-            "call": { "id": sid("BCL1") },
+            "latestCall": { "id": sid("BCL1") },
             // TASK1 and SES1 are linked to Alpha's conversations too: only BX2's links.
-            "taskIds": [sid("TASK1")],
-            "sessionIds": [sid("SES1")],
+            "tasks": [{ "id": sid("TASK1") }],
+            "sessions": [{ "id": sid("SES1") }],
             "messages": { "totalCount": 0, "nodes": [] },
             "calls": { "totalCount": 1, "nodes": [
                 { "id": sid("BCL1"), "conversation": { "id": sid("BX2") } },
@@ -490,7 +493,7 @@ async fn relations_of_the_second_companys_rows_stay_inside_it(app: &TestApp) {
             &token,
             r#"query ($m: ID!, $c: ID!, $a: ID!) {
               message(id: $m) { id conversation { id inbox { id } } contact { id } }
-              call(id: $c) { id conversation { id contact { id } inbox { id } call { id } } }
+              call(id: $c) { id conversation { id contact { id } inbox { id } latestCall { id } } }
               agent(id: $a) { id name }
             }"#,
             json!({ "m": sid("BM1"), "c": sid("BCL1"), "a": sid("BG1") }),
@@ -508,7 +511,7 @@ async fn relations_of_the_second_companys_rows_stay_inside_it(app: &TestApp) {
                 "id": sid("BCL1"),
                 "conversation": {
                     "id": sid("BX2"), "contact": { "id": sid("BC1") },
-                    "inbox": { "id": sid("BI1") }, "call": { "id": sid("BCL1") },
+                    "inbox": { "id": sid("BI1") }, "latestCall": { "id": sid("BCL1") },
                 },
             },
             "agent": { "id": sid("BG1"), "name": "Ada" },
@@ -707,7 +710,7 @@ async fn the_second_companys_writes_leave_the_first_company_alone(app: &TestApp)
         (DELETE_CALL, json!({ "id": sid("BCL1") })),
         (
             CREATE_CONTACT,
-            json!({ "input": { "name": "Beta person" } }),
+            json!({ "input": { "firstName": "Beta person" } }),
         ),
         (
             UPDATE_CONTACT,

@@ -180,10 +180,10 @@ async fn create_conversation_with_defaults(app: &TestApp) {
             "id": new_id.to_string(),
             "subject": null, "status": "OPEN", "priority": "MEDIUM", "channel": "EMAIL",
             "source": null, "isSimulation": false, "respondedBy": null, "isChatOpened": false,
-            "campaignId": null, "listingId": null, "startedAt": null, "lastMessageAt": null,
+            "campaign": null, "listing": null, "startedAt": null, "lastMessageAt": null,
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
             "contact": null, "inbox": { "id": sid("IB1") }, "agent": null, "assignee": null,
-            "seenBy": null, "taskIds": [], "sessionIds": [],
+            "seenBy": null, "tasks": [], "sessions": [],
         })
     );
     let data = app
@@ -276,12 +276,12 @@ async fn create_conversation_with_every_field(app: &TestApp) {
             "subject": "Full house", "status": "PENDING", "priority": "URGENT",
             "channel": "WHATSAPP", "source": "WIDGET", "isSimulation": true,
             "respondedBy": "AI", "isChatOpened": true,
-            "campaignId": sid("CAMP1"), "listingId": sid("LIST1"),
-            "startedAt": "2026-03-05T10:30:00+00:00", "lastMessageAt": null,
+            "campaign": { "id": sid("CAMP1") }, "listing": { "id": sid("LIST1") },
+            "startedAt": "2026-03-05T10:30:00.000000Z", "lastMessageAt": null,
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
             "contact": { "id": sid("CT2") }, "inbox": { "id": sid("IB2") },
             "agent": { "id": sid("AG3") }, "assignee": { "id": sid("AG1") },
-            "seenBy": { "id": sid("AG2") }, "taskIds": [], "sessionIds": [],
+            "seenBy": { "id": sid("AG2") }, "tasks": [], "sessions": [],
         })
     );
     let data = app
@@ -348,12 +348,12 @@ fn c01_json(subject: &str, priority: &str, updated_at: &Value) -> Value {
     json!({
         "id": sid("C01"), "subject": subject, "status": "OPEN", "priority": priority,
         "channel": "EMAIL", "source": "EMAIL", "isSimulation": false, "respondedBy": "HUMAN",
-        "isChatOpened": false, "campaignId": null, "listingId": null,
+        "isChatOpened": false, "campaign": null, "listing": null,
         "startedAt": iso(2), "lastMessageAt": iso(18), "createdAt": iso(2),
         "updatedAt": updated_at,
         "contact": { "id": sid("CT1") }, "inbox": { "id": sid("IB1") }, "agent": null,
         "assignee": null, "seenBy": { "id": sid("AG1") },
-        "taskIds": [sid("TASK1")], "sessionIds": [],
+        "tasks": [{ "id": sid("TASK1") }], "sessions": [],
     })
 }
 
@@ -445,30 +445,24 @@ async fn update_conversation_changes_only_the_given_fields(app: &TestApp) {
     }
     assert_same(&expected, &after2, "priority only");
 
-    // An empty input succeeds and only moves updatedAt.
-    let previous = row;
-    let window = Window::open();
-    let payload = ok(
-        app,
-        &token,
-        UPDATE_CONVERSATION,
-        json!({ "id": sid("C01"), "input": {} }),
-    )
-    .await;
-    let window = window.close();
-    let got = &payload["conversation"];
-    window.assert_json(&got["updatedAt"], "updatedAt");
-    assert_eq!(*got, c01_json("Refund approved", "LOW", &got["updatedAt"]));
-    let after3 = Snapshot::take(app.conn()).await;
-    let row = after3.conversation(c01).clone();
-    window.assert_contains(row.updated_at, "updated_at");
-    assert!(
-        row.updated_at > previous.updated_at,
-        "updatedAt moves forward"
-    );
-    let mut expected = after2.clone();
-    expected.conversation_mut(c01).updated_at = row.updated_at;
-    assert_same(&expected, &after3, "empty input");
+    // An empty input, and an input whose values equal the stored ones, succeed and write
+    // nothing: updatedAt stays, so the conversation keeps its place in the default order.
+    for input in [
+        json!({}),
+        json!({ "priority": "LOW", "subject": "Refund approved", "assigneeId": null }),
+    ] {
+        let payload = ok(
+            app,
+            &token,
+            UPDATE_CONVERSATION,
+            json!({ "id": sid("C01"), "input": input }),
+        )
+        .await;
+        let got = &payload["conversation"];
+        assert_eq!(instant(&got["updatedAt"]), row.updated_at, "{input}");
+        assert_eq!(*got, c01_json("Refund approved", "LOW", &got["updatedAt"]));
+        assert_same(&after2, &Snapshot::take(app.conn()).await, "a no-op update");
+    }
 }
 
 async fn update_conversation_sets_and_clears_every_field(app: &TestApp) {
@@ -501,12 +495,12 @@ async fn update_conversation_sets_and_clears_every_field(app: &TestApp) {
         json!({
             "id": sid("C02"), "subject": "Changed", "status": "CLOSED", "priority": "LOW",
             "channel": "SMS", "source": "API", "isSimulation": true, "respondedBy": "HUMAN",
-            "isChatOpened": false, "campaignId": sid("CAMP2"), "listingId": sid("LIST2"),
+            "isChatOpened": false, "campaign": { "id": sid("CAMP2") }, "listing": { "id": sid("LIST2") },
             "startedAt": iso(7), "lastMessageAt": iso(14), "createdAt": iso(0),
             "updatedAt": got["updatedAt"],
             "contact": { "id": sid("CT6") }, "inbox": { "id": sid("IB5") },
             "agent": { "id": sid("AG4") }, "assignee": { "id": sid("AG5") },
-            "seenBy": { "id": sid("AG2") }, "taskIds": [], "sessionIds": [sid("SES1")],
+            "seenBy": { "id": sid("AG2") }, "tasks": [], "sessions": [{ "id": sid("SES1") }],
         })
     );
     let data = app
@@ -581,11 +575,11 @@ async fn update_conversation_sets_and_clears_every_field(app: &TestApp) {
         json!({
             "id": sid("C02"), "subject": null, "status": "CLOSED", "priority": "LOW",
             "channel": "SMS", "source": null, "isSimulation": true, "respondedBy": null,
-            "isChatOpened": false, "campaignId": null, "listingId": null,
+            "isChatOpened": false, "campaign": null, "listing": null,
             "startedAt": null, "lastMessageAt": iso(14), "createdAt": iso(0),
             "updatedAt": got["updatedAt"],
             "contact": null, "inbox": { "id": sid("IB5") }, "agent": null, "assignee": null,
-            "seenBy": null, "taskIds": [], "sessionIds": [sid("SES1")],
+            "seenBy": null, "tasks": [], "sessions": [{ "id": sid("SES1") }],
         })
     );
     let after2 = Snapshot::take(app.conn()).await;
@@ -903,7 +897,7 @@ async fn contacts_create_update_delete(app: &TestApp) {
         &token,
         CREATE_CONTACT,
         json!({ "input": {
-            "name": " Dana ", "surname": "Scully  ", "phoneNumber": " +1 (202) 555-0143 ",
+            "firstName": " Dana ", "lastName": "Scully  ", "phoneNumber": " +1 (202) 555-0143 ",
             "email": "  dana@fbi.example ",
         } }),
     )
@@ -916,7 +910,7 @@ async fn contacts_create_update_delete(app: &TestApp) {
     assert_eq!(
         *got,
         json!({
-            "id": dana.to_string(), "name": "Dana", "surname": "Scully", "fullName": "Dana Scully",
+            "id": dana.to_string(), "firstName": "Dana", "lastName": "Scully", "fullName": "Dana Scully",
             "phoneNumber": "+1 (202) 555-0143", "email": "dana@fbi.example",
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
         })
@@ -952,7 +946,7 @@ async fn contacts_create_update_delete(app: &TestApp) {
     assert_eq!(
         payload["contact"],
         json!({
-            "id": empty.to_string(), "name": null, "surname": null, "fullName": null,
+            "id": empty.to_string(), "firstName": null, "lastName": null, "fullName": null,
             "phoneNumber": null, "email": null,
             "createdAt": payload["contact"]["createdAt"], "updatedAt": payload["contact"]["updatedAt"],
         })
@@ -995,12 +989,12 @@ async fn contacts_create_update_delete(app: &TestApp) {
         app,
         &token,
         UPDATE_CONTACT,
-        json!({ "id": dana.to_string(), "input": { "phoneNumber": null, "surname": "" } }),
+        json!({ "id": dana.to_string(), "input": { "phoneNumber": null, "lastName": "" } }),
     )
     .await;
     let window = window.close();
     assert_eq!(payload["contact"]["phoneNumber"], Value::Null);
-    assert_eq!(payload["contact"]["surname"], Value::Null);
+    assert_eq!(payload["contact"]["lastName"], Value::Null);
     assert_eq!(payload["contact"]["fullName"], "Dana");
     assert_eq!(payload["contact"]["email"], "d.scully@fbi.example");
     let after = Snapshot::take(app.conn()).await;
@@ -1020,16 +1014,32 @@ async fn contacts_create_update_delete(app: &TestApp) {
     }
     assert_same(&expected, &after, "updateContact clears");
 
-    // An empty input moves updatedAt only.
+    // An empty input, and values equal to the stored ones, write nothing: updatedAt stays.
     let previous = row.updated_at;
-    let payload = ok(
-        app,
-        &token,
-        UPDATE_CONTACT,
-        json!({ "id": dana.to_string(), "input": {} }),
-    )
-    .await;
-    assert!(instant(&payload["contact"]["updatedAt"]) > previous);
+    let unchanged = Snapshot::take(app.conn()).await;
+    for input in [
+        json!({}),
+        json!({ "firstName": "Dana", "email": "d.scully@fbi.example" }),
+    ] {
+        let payload = ok(
+            app,
+            &token,
+            UPDATE_CONTACT,
+            json!({ "id": dana.to_string(), "input": input }),
+        )
+        .await;
+        assert_eq!(
+            instant(&payload["contact"]["updatedAt"]),
+            previous,
+            "{input}"
+        );
+        assert_eq!(payload["contact"]["firstName"], "Dana");
+        assert_same(
+            &unchanged,
+            &Snapshot::take(app.conn()).await,
+            "a no-op update",
+        );
+    }
 
     // CT6 has no conversations: deleted, with one audit row.
     let before = Snapshot::take(app.conn()).await;
@@ -1241,7 +1251,7 @@ async fn calls_create_update_delete(app: &TestApp) {
         json!({
             "id": plain.to_string(), "direction": "OUTBOUND", "status": "QUEUED",
             "durationSeconds": null, "recordingUrl": null, "handledBy": null, "summary": null,
-            "campaignId": null, "startedAt": null,
+            "campaign": null, "startedAt": null,
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
             "conversation": { "id": sid("C08") },
         })
@@ -1294,7 +1304,7 @@ async fn calls_create_update_delete(app: &TestApp) {
         json!({
             "id": full.to_string(), "direction": "INBOUND", "status": "COMPLETED",
             "durationSeconds": 0, "recordingUrl": "https://rec.example/new.mp3",
-            "handledBy": "AI", "summary": "Line 1\nLine 2", "campaignId": sid("CAMP2"),
+            "handledBy": "AI", "summary": "Line 1\nLine 2", "campaign": { "id": sid("CAMP2") },
             "startedAt": iso(30),
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
             "conversation": { "id": sid("C08") },
@@ -1366,7 +1376,7 @@ async fn calls_create_update_delete(app: &TestApp) {
         json!({
             "id": full.to_string(), "direction": "INBOUND", "status": "COMPLETED",
             "durationSeconds": null, "recordingUrl": null, "handledBy": null, "summary": null,
-            "campaignId": null, "startedAt": null,
+            "campaign": null, "startedAt": null,
             "createdAt": got["createdAt"], "updatedAt": got["updatedAt"],
             "conversation": { "id": sid("C08") },
         })
@@ -1967,7 +1977,7 @@ async fn a_failure_inside_a_delete_changes_nothing(app: &TestApp) {
         .data(
             &token,
             r#"query ($id: ID!) { conversation(id: $id) {
-                id lastMessageAt taskIds sessionIds messages { nodes { id } } calls { nodes { id } }
+                id lastMessageAt tasks { id } sessions { id } messages { nodes { id } } calls { nodes { id } }
             } }"#,
             json!({ "id": sid("C09") }),
         )
@@ -1976,7 +1986,7 @@ async fn a_failure_inside_a_delete_changes_nothing(app: &TestApp) {
         data["conversation"],
         json!({
             "id": sid("C09"), "lastMessageAt": iso(29),
-            "taskIds": [sid("TASK3")], "sessionIds": [sid("SES3")],
+            "tasks": [{ "id": sid("TASK3") }], "sessions": [{ "id": sid("SES3") }],
             "messages": { "nodes": [{ "id": sid("M12") }] },
             "calls": { "nodes": [{ "id": sid("CL7") }] },
         })
@@ -2058,16 +2068,16 @@ async fn maximum_lengths_count_characters_after_trimming(app: &TestApp) {
         .await;
     }
 
-    // name / surname 255 (contacts, inboxes, agents).
+    // name / lastName 255 (contacts, inboxes, agents).
     let payload = ok(
         app,
         &token,
         CREATE_CONTACT,
-        json!({ "input": { "name": s(255), "surname": e(255) } }),
+        json!({ "input": { "firstName": s(255), "lastName": e(255) } }),
     )
     .await;
-    assert_eq!(payload["contact"]["name"], s(255));
-    assert_eq!(payload["contact"]["surname"], e(255));
+    assert_eq!(payload["contact"]["firstName"], s(255));
+    assert_eq!(payload["contact"]["lastName"], e(255));
     let payload = ok(
         app,
         &token,
@@ -2176,23 +2186,23 @@ async fn maximum_lengths_count_characters_after_trimming(app: &TestApp) {
     let cases: Vec<(Op, Value, &[&str])> = vec![
         (
             CREATE_CONTACT,
-            json!({ "input": { "name": s(256) } }),
-            &["input", "name"],
+            json!({ "input": { "firstName": s(256) } }),
+            &["input", "firstName"],
         ),
         (
             CREATE_CONTACT,
-            json!({ "input": { "surname": e(256) } }),
-            &["input", "surname"],
+            json!({ "input": { "lastName": e(256) } }),
+            &["input", "lastName"],
         ),
         (
             UPDATE_CONTACT,
-            json!({ "id": sid("CT1"), "input": { "name": e(256) } }),
-            &["input", "name"],
+            json!({ "id": sid("CT1"), "input": { "firstName": e(256) } }),
+            &["input", "firstName"],
         ),
         (
             UPDATE_CONTACT,
-            json!({ "id": sid("CT1"), "input": { "surname": s(256) } }),
-            &["input", "surname"],
+            json!({ "id": sid("CT1"), "input": { "lastName": s(256) } }),
+            &["input", "lastName"],
         ),
         (
             CREATE_INBOX,
@@ -2328,12 +2338,17 @@ async fn strings_are_trimmed_and_blank_optional_strings_become_null(app: &TestAp
         app,
         &token,
         CREATE_CONTACT,
-        json!({ "input": { "name": "  Ann  ", "surname": " Lee", "phoneNumber": " 555 0100 ", "email": "  ann@example.com " } }),
+        json!({ "input": { "firstName": "  Ann  ", "lastName": " Lee", "phoneNumber": " 555 0100 ", "email": "  ann@example.com " } }),
     )
     .await;
     let c = &payload["contact"];
     assert_eq!(
-        (&c["name"], &c["surname"], &c["phoneNumber"], &c["email"]),
+        (
+            &c["firstName"],
+            &c["lastName"],
+            &c["phoneNumber"],
+            &c["email"]
+        ),
         (
             &json!("Ann"),
             &json!("Lee"),
@@ -2354,12 +2369,17 @@ async fn strings_are_trimmed_and_blank_optional_strings_become_null(app: &TestAp
         app,
         &token,
         CREATE_CONTACT,
-        json!({ "input": { "name": "   ", "surname": "", "phoneNumber": " ", "email": "  " } }),
+        json!({ "input": { "firstName": "   ", "lastName": "", "phoneNumber": " ", "email": "  " } }),
     )
     .await;
     let c = &payload["contact"];
     assert_eq!(
-        [&c["name"], &c["surname"], &c["phoneNumber"], &c["email"]],
+        [
+            &c["firstName"],
+            &c["lastName"],
+            &c["phoneNumber"],
+            &c["email"]
+        ],
         [&Value::Null, &Value::Null, &Value::Null, &Value::Null]
     );
     let row = contact::Entity::find_by_id(uuid_of(&c["id"]))
@@ -2377,12 +2397,12 @@ async fn strings_are_trimmed_and_blank_optional_strings_become_null(app: &TestAp
         app,
         &token,
         UPDATE_CONTACT,
-        json!({ "id": sid("CT1"), "input": { "name": "  ", "email": " " } }),
+        json!({ "id": sid("CT1"), "input": { "firstName": "  ", "email": " " } }),
     )
     .await;
-    assert_eq!(payload["contact"]["name"], Value::Null);
+    assert_eq!(payload["contact"]["firstName"], Value::Null);
     assert_eq!(payload["contact"]["email"], Value::Null);
-    assert_eq!(payload["contact"]["surname"], "Smith");
+    assert_eq!(payload["contact"]["lastName"], "Smith");
     assert_eq!(payload["contact"]["fullName"], "Smith");
 
     let payload = ok(
@@ -2544,7 +2564,7 @@ async fn email_must_look_like_an_address(app: &TestApp) {
             app,
             &token,
             CREATE_CONTACT,
-            json!({ "input": { "name": "Ann", "email": email } }),
+            json!({ "input": { "firstName": "Ann", "email": email } }),
             &[(&["input", "email"], BAD)],
         )
         .await;
@@ -2689,13 +2709,13 @@ async fn control_characters_are_rejected_except_newline_and_tab_in_long_text(app
         ),
         (
             CREATE_CONTACT,
-            json!({ "input": { "name": "Al\u{0}ice" } }),
-            &["input", "name"],
+            json!({ "input": { "firstName": "Al\u{0}ice" } }),
+            &["input", "firstName"],
         ),
         (
             CREATE_CONTACT,
-            json!({ "input": { "surname": "Sm\nith" } }),
-            &["input", "surname"],
+            json!({ "input": { "lastName": "Sm\nith" } }),
+            &["input", "lastName"],
         ),
         (
             CREATE_CONTACT,
@@ -2709,8 +2729,8 @@ async fn control_characters_are_rejected_except_newline_and_tab_in_long_text(app
         ),
         (
             UPDATE_CONTACT,
-            json!({ "id": sid("CT1"), "input": { "name": "Bo\tb" } }),
-            &["input", "name"],
+            json!({ "id": sid("CT1"), "input": { "firstName": "Bo\tb" } }),
+            &["input", "firstName"],
         ),
         (
             CREATE_INBOX,
@@ -2951,7 +2971,7 @@ fn id_arguments() -> Vec<IdArgument> {
         case(
             UPDATE_CONTACT,
             "id",
-            json!({ "input": { "name": "x" } }),
+            json!({ "input": { "firstName": "x" } }),
             "BC1",
             "AG1",
         ),
@@ -3120,8 +3140,8 @@ async fn unknown_ids_are_not_found_at_their_path(app: &TestApp) {
         json!({ "input": { "inboxId": sid("IB1"), "campaignId": campaign, "listingId": listing } }),
     )
     .await;
-    assert_eq!(payload["conversation"]["campaignId"], campaign);
-    assert_eq!(payload["conversation"]["listingId"], listing);
+    assert_eq!(payload["conversation"]["campaign"]["id"], campaign);
+    assert_eq!(payload["conversation"]["listing"]["id"], listing);
     let payload = ok(
         app,
         &token,
@@ -3129,7 +3149,7 @@ async fn unknown_ids_are_not_found_at_their_path(app: &TestApp) {
         json!({ "id": sid("CL1"), "input": { "campaignId": campaign } }),
     )
     .await;
-    assert_eq!(payload["call"]["campaignId"], campaign);
+    assert_eq!(payload["call"]["campaign"]["id"], campaign);
 }
 
 async fn ids_of_another_company_are_not_found_at_their_path(app: &TestApp) {
@@ -3188,10 +3208,10 @@ fn one_valid_request_per_mutation() -> Vec<(Op, Value)> {
             json!({ "conversationId": sid("C01"), "input": { "content": "x", "direction": "INBOUND" } }),
         ),
         (DELETE_MESSAGE, json!({ "id": sid("M01") })),
-        (CREATE_CONTACT, json!({ "input": { "name": "x" } })),
+        (CREATE_CONTACT, json!({ "input": { "firstName": "x" } })),
         (
             UPDATE_CONTACT,
-            json!({ "id": sid("CT1"), "input": { "name": "x" } }),
+            json!({ "id": sid("CT1"), "input": { "firstName": "x" } }),
         ),
         (DELETE_CONTACT, json!({ "id": sid("CT6") })),
         (

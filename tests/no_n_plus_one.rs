@@ -12,11 +12,11 @@ query Dashboard($first: Int!) {
   conversations(first: $first) {
     nodes {
       id subject status
-      contact { name surname phoneNumber email }
+      contact { firstName lastName phoneNumber email }
       inbox { name }
       assignee { name }
       lastMessage { content sentAt }
-      call { status durationSeconds }
+      latestCall { status durationSeconds }
       messages(first: 5) { nodes { content direction sentAt } }
     }
   }
@@ -43,9 +43,9 @@ async fn a_page_costs_the_same_statements_at_10_and_100(app: &TestApp) {
                 .iter()
                 .all(|n| n["lastMessage"]["content"].is_string())
         );
-        assert!(nodes.iter().any(|n| n["contact"]["name"].is_string()));
+        assert!(nodes.iter().any(|n| n["contact"]["firstName"].is_string()));
         assert!(nodes.iter().any(|n| n["assignee"]["name"].is_string()));
-        assert!(nodes.iter().any(|n| n["call"]["status"].is_string()));
+        assert!(nodes.iter().any(|n| n["latestCall"]["status"].is_string()));
         assert!(
             nodes
                 .iter()

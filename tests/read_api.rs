@@ -203,6 +203,11 @@ fn omit_nulls(mut vars: Value) -> Value {
     vars
 }
 
+/// References to other subgraphs' entities (`tasks`, `sessions`), as `{ id }` objects.
+fn refs(ids: &[String]) -> Value {
+    Value::Array(ids.iter().map(|id| json!({ "id": id })).collect())
+}
+
 fn ids(labels: &[&str]) -> Vec<String> {
     labels.iter().map(|l| sid(l)).collect()
 }
@@ -570,41 +575,53 @@ async fn filter_by_contact_phone_ignores_formatting(app: &TestApp) {
     check_filters(
         app,
         vec![
-            (json!({ "contactPhone": "5550102000" }), ct1_or_ct2.clone()),
-            (json!({ "contactPhone": "0102" }), ct1_or_ct2.clone()),
-            (json!({ "contactPhone": "(0102)" }), ct1_or_ct2.clone()),
             (
-                json!({ "contactPhone": "555.010.2000" }),
+                json!({ "contactPhoneNumber": "5550102000" }),
+                ct1_or_ct2.clone(),
+            ),
+            (json!({ "contactPhoneNumber": "0102" }), ct1_or_ct2.clone()),
+            (
+                json!({ "contactPhoneNumber": "(0102)" }),
                 ct1_or_ct2.clone(),
             ),
             (
-                json!({ "contactPhone": "555-010-2000" }),
+                json!({ "contactPhoneNumber": "555.010.2000" }),
+                ct1_or_ct2.clone(),
+            ),
+            (
+                json!({ "contactPhoneNumber": "555-010-2000" }),
                 ct1_or_ct2.clone(),
             ),
             // The leading 1 is only in CT1's number.
             (
-                json!({ "contactPhone": "+1 (555) 010-2000" }),
+                json!({ "contactPhoneNumber": "+1 (555) 010-2000" }),
                 vec!["C11", "C01", "C05"],
             ),
             (
-                json!({ "contactPhone": "15550102000" }),
+                json!({ "contactPhoneNumber": "15550102000" }),
                 vec!["C11", "C01", "C05"],
             ),
             // Two digits: "44" only in CT3's 442079460958; "20" in CT1, CT2 and CT3.
-            (json!({ "contactPhone": "44" }), vec!["C09", "C03"]),
+            (json!({ "contactPhoneNumber": "44" }), vec!["C09", "C03"]),
             (
-                json!({ "contactPhone": "20" }),
+                json!({ "contactPhoneNumber": "20" }),
                 vec!["C09", "C12", "C11", "C01", "C03", "C02", "C07", "C05"],
             ),
             (
-                json!({ "contactPhone": "+44 20 7946 0958" }),
+                json!({ "contactPhoneNumber": "+44 20 7946 0958" }),
                 vec!["C09", "C03"],
             ),
-            (json!({ "contactPhone": "7946-0958" }), vec!["C09", "C03"]),
-            (json!({ "contactPhone": "555 777" }), vec!["C06", "C10"]),
+            (
+                json!({ "contactPhoneNumber": "7946-0958" }),
+                vec!["C09", "C03"],
+            ),
+            (
+                json!({ "contactPhoneNumber": "555 777" }),
+                vec!["C06", "C10"],
+            ),
             // 9999 is only in inbox IB2's number, not in any contact's.
-            (json!({ "contactPhone": "9999" }), vec![]),
-            (json!({ "contactPhone": "1234567" }), vec![]),
+            (json!({ "contactPhoneNumber": "9999" }), vec![]),
+            (json!({ "contactPhoneNumber": "1234567" }), vec![]),
         ],
     )
     .await;
@@ -614,7 +631,7 @@ async fn filter_by_contact_phone_ignores_formatting(app: &TestApp) {
             app,
             &token,
             CONVERSATIONS,
-            json!({ "filter": { "contactPhone": phone } }),
+            json!({ "filter": { "contactPhoneNumber": phone } }),
             "BAD_USER_INPUT",
         )
         .await;
@@ -783,7 +800,7 @@ async fn filters_combine_with_and(app: &TestApp) {
                 vec!["C02", "C07"],
             ),
             (
-                json!({ "contactPhone": "0102", "status": "PENDING" }),
+                json!({ "contactPhoneNumber": "0102", "status": "PENDING" }),
                 vec!["C12", "C07"],
             ),
             (
@@ -900,7 +917,7 @@ async fn not_is_the_complement_also_for_null_columns(app: &TestApp) {
             ),
             // C04's contact has no phone, C08 has no contact.
             (
-                json!({ "not": { "contactPhone": "0102" } }),
+                json!({ "not": { "contactPhoneNumber": "0102" } }),
                 vec!["C09", "C06", "C03", "C04", "C08", "C10"],
             ),
             // C03 and C10 have no lastMessageAt.
@@ -927,7 +944,7 @@ async fn another_company_sees_only_its_rows_for_the_same_filters(app: &TestApp) 
         (json!({ "campaignId": sid("CAMP1") }), vec!["BX1", "BX2"]),
         (json!({ "taskId": sid("TASK1") }), vec!["BX2"]),
         (json!({ "sessionId": sid("SES1") }), vec!["BX2"]),
-        (json!({ "contactPhone": "0102" }), vec!["BX1", "BX2"]),
+        (json!({ "contactPhoneNumber": "0102" }), vec!["BX1", "BX2"]),
         (
             json!({ "contactEmail": "Alice.Smith@Example.com" }),
             vec!["BX1", "BX2"],
@@ -943,7 +960,7 @@ async fn another_company_sees_only_its_rows_for_the_same_filters(app: &TestApp) 
         assert_eq!(got, expected, "Beta, filter {filter}");
     }
     assert_eq!(
-        contacts(app, &beta, json!({ "name": "alice" }), Value::Null).await,
+        contacts(app, &beta, json!({ "firstName": "alice" }), Value::Null).await,
         ["BC1"]
     );
     assert_eq!(
@@ -1018,7 +1035,7 @@ async fn a_malformed_id_in_a_filter_is_bad_user_input(app: &TestApp) {
         app,
         &token,
         CONTACTS,
-        json!({ "filter": { "phone": "abc" } }),
+        json!({ "filter": { "phoneNumber": "abc" } }),
         "BAD_USER_INPUT",
     )
     .await;
@@ -1093,7 +1110,7 @@ async fn contacts_in_every_order(app: &TestApp) {
         CONTACTS_DEFAULT
     );
     assert_eq!(
-        contacts(app, &token, Value::Null, json!({ "field": "NAME" })).await,
+        contacts(app, &token, Value::Null, json!({ "field": "FIRST_NAME" })).await,
         ["CT5", "CT6", "CT2", "CT1", "CT4", "CT3"]
     );
 }
@@ -1491,7 +1508,7 @@ async fn a_cursor_from_another_ordering_or_list_is_rejected(app: &TestApp) {
         app,
         &token,
         WALK_CONTACTS,
-        json!({ "first": 2, "after": contact_cursor, "orderBy": { "field": "NAME" } }),
+        json!({ "first": 2, "after": contact_cursor, "orderBy": { "field": "FIRST_NAME" } }),
         "BAD_USER_INPUT",
     )
     .await;
@@ -1553,7 +1570,7 @@ const CONVERSATION_FIELDS: &str = r#"
 query Conversation($id: ID!) {
   conversation(id: $id) {
     id subject status priority channel source isSimulation respondedBy isChatOpened
-    campaignId listingId startedAt lastMessageAt createdAt updatedAt
+    campaign { id } listing { id } startedAt lastMessageAt createdAt updatedAt
   }
 }"#;
 
@@ -1571,12 +1588,12 @@ async fn conversation_lookup_returns_every_field(app: &TestApp) {
             "isSimulation": false,
             "respondedBy": "AI",
             "isChatOpened": true,
-            "campaignId": sid("CAMP1"),
-            "listingId": sid("LIST1"),
-            "startedAt": "2026-03-01T09:00:00+00:00",
-            "lastMessageAt": "2026-03-01T23:00:00+00:00",
-            "createdAt": "2026-03-01T09:00:00+00:00",
-            "updatedAt": "2026-03-02T00:00:00+00:00",
+            "campaign": { "id": sid("CAMP1") },
+            "listing": { "id": sid("LIST1") },
+            "startedAt": "2026-03-01T09:00:00.000000Z",
+            "lastMessageAt": "2026-03-01T23:00:00.000000Z",
+            "createdAt": "2026-03-01T09:00:00.000000Z",
+            "updatedAt": "2026-03-02T00:00:00.000000Z",
         }),
         json!({
             "id": sid("C04"),
@@ -1588,12 +1605,12 @@ async fn conversation_lookup_returns_every_field(app: &TestApp) {
             "isSimulation": true,
             "respondedBy": "AI",
             "isChatOpened": true,
-            "campaignId": sid("CAMP2"),
-            "listingId": null,
-            "startedAt": "2026-03-01T14:00:00+00:00",
-            "lastMessageAt": "2026-03-01T20:00:00+00:00",
-            "createdAt": "2026-03-01T14:00:00+00:00",
-            "updatedAt": "2026-03-01T21:00:00+00:00",
+            "campaign": { "id": sid("CAMP2") },
+            "listing": null,
+            "startedAt": "2026-03-01T14:00:00.000000Z",
+            "lastMessageAt": "2026-03-01T20:00:00.000000Z",
+            "createdAt": "2026-03-01T14:00:00.000000Z",
+            "updatedAt": "2026-03-01T21:00:00.000000Z",
         }),
         json!({
             "id": sid("C05"),
@@ -1605,12 +1622,12 @@ async fn conversation_lookup_returns_every_field(app: &TestApp) {
             "isSimulation": false,
             "respondedBy": null,
             "isChatOpened": false,
-            "campaignId": null,
-            "listingId": null,
+            "campaign": null,
+            "listing": null,
             "startedAt": null,
-            "lastMessageAt": "2026-03-01T13:00:00+00:00",
-            "createdAt": "2026-02-27T09:00:00+00:00",
-            "updatedAt": "2026-03-01T14:00:00+00:00",
+            "lastMessageAt": "2026-03-01T13:00:00.000000Z",
+            "createdAt": "2026-02-27T09:00:00.000000Z",
+            "updatedAt": "2026-03-01T14:00:00.000000Z",
         }),
         // C08's campaign comes only from its call: its own campaignId stays null.
         json!({
@@ -1623,12 +1640,12 @@ async fn conversation_lookup_returns_every_field(app: &TestApp) {
             "isSimulation": true,
             "respondedBy": null,
             "isChatOpened": false,
-            "campaignId": null,
-            "listingId": null,
-            "startedAt": "2026-03-01T16:00:00+00:00",
-            "lastMessageAt": "2026-03-01T17:00:00+00:00",
-            "createdAt": "2026-03-01T16:00:00+00:00",
-            "updatedAt": "2026-03-01T18:00:00+00:00",
+            "campaign": null,
+            "listing": null,
+            "startedAt": "2026-03-01T16:00:00.000000Z",
+            "lastMessageAt": "2026-03-01T17:00:00.000000Z",
+            "createdAt": "2026-03-01T16:00:00.000000Z",
+            "updatedAt": "2026-03-01T18:00:00.000000Z",
         }),
         json!({
             "id": sid("C06"),
@@ -1640,12 +1657,12 @@ async fn conversation_lookup_returns_every_field(app: &TestApp) {
             "isSimulation": false,
             "respondedBy": "AI",
             "isChatOpened": false,
-            "campaignId": null,
-            "listingId": null,
-            "startedAt": "2026-03-01T13:00:00+00:00",
-            "lastMessageAt": "2026-03-02T09:00:00+00:00",
-            "createdAt": "2026-03-01T13:00:00+00:00",
-            "updatedAt": "2026-03-02T10:00:00+00:00",
+            "campaign": null,
+            "listing": null,
+            "startedAt": "2026-03-01T13:00:00.000000Z",
+            "lastMessageAt": "2026-03-02T09:00:00.000000Z",
+            "createdAt": "2026-03-01T13:00:00.000000Z",
+            "updatedAt": "2026-03-02T10:00:00.000000Z",
         }),
     ];
     for want in expected {
@@ -1660,20 +1677,20 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
     fx::load(app.conn()).await;
     let token = app.reader(ALPHA);
     let contact = r#"query ($id: ID!) {
-      contact(id: $id) { id name surname fullName phoneNumber email createdAt updatedAt }
+      contact(id: $id) { id firstName lastName fullName phoneNumber email createdAt updatedAt }
     }"#;
     let data = app.data(&token, contact, json!({ "id": sid("CT1") })).await;
     assert_eq!(
         data["contact"],
         json!({
             "id": sid("CT1"),
-            "name": "Alice",
-            "surname": "Smith",
+            "firstName": "Alice",
+            "lastName": "Smith",
             "fullName": "Alice Smith",
             "phoneNumber": "+1 (555) 010-2000",
             "email": "Alice.Smith@Example.com",
-            "createdAt": "2026-02-25T09:00:00+00:00",
-            "updatedAt": "2026-03-01T14:00:00+00:00",
+            "createdAt": "2026-02-25T09:00:00.000000Z",
+            "updatedAt": "2026-03-01T14:00:00.000000Z",
         })
     );
     let data = app.data(&token, contact, json!({ "id": sid("CT4") })).await;
@@ -1681,13 +1698,13 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
         data["contact"],
         json!({
             "id": sid("CT4"),
-            "name": null,
-            "surname": null,
+            "firstName": null,
+            "lastName": null,
             "fullName": null,
             "phoneNumber": null,
             "email": "anon@example.com",
-            "createdAt": "2026-02-24T09:00:00+00:00",
-            "updatedAt": "2026-03-01T11:00:00+00:00",
+            "createdAt": "2026-02-24T09:00:00.000000Z",
+            "updatedAt": "2026-03-01T11:00:00.000000Z",
         })
     );
 
@@ -1703,8 +1720,8 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "channel": "WHATSAPP",
             "phoneNumber": "+1 555 010 9999",
             "email": null,
-            "createdAt": "2026-01-12T08:00:00+00:00",
-            "updatedAt": "2026-02-12T08:00:00+00:00",
+            "createdAt": "2026-01-12T08:00:00.000000Z",
+            "updatedAt": "2026-02-12T08:00:00.000000Z",
         })
     );
     let data = app.data(&token, inbox, json!({ "id": sid("IB1") })).await;
@@ -1716,8 +1733,8 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "channel": "EMAIL",
             "phoneNumber": null,
             "email": "support@alpha.example",
-            "createdAt": "2026-01-11T08:00:00+00:00",
-            "updatedAt": "2026-02-11T08:00:00+00:00",
+            "createdAt": "2026-01-11T08:00:00.000000Z",
+            "updatedAt": "2026-02-11T08:00:00.000000Z",
         })
     );
 
@@ -1739,9 +1756,9 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
                 "bot": true,
                 "note": null,
             },
-            "sentAt": "2026-03-01T20:00:00+00:00",
-            "createdAt": "2026-03-01T20:01:00+00:00",
-            "updatedAt": "2026-03-01T20:02:00+00:00",
+            "sentAt": "2026-03-01T20:00:00.000000Z",
+            "createdAt": "2026-03-01T20:01:00.000000Z",
+            "updatedAt": "2026-03-01T20:02:00.000000Z",
         })
     );
     let data = app.data(&token, message, json!({ "id": sid("M08") })).await;
@@ -1753,15 +1770,15 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "content": "Refund please",
             "channel": null,
             "metadata": null,
-            "sentAt": "2026-03-01T13:00:00+00:00",
-            "createdAt": "2026-03-01T13:01:00+00:00",
-            "updatedAt": "2026-03-01T13:02:00+00:00",
+            "sentAt": "2026-03-01T13:00:00.000000Z",
+            "createdAt": "2026-03-01T13:01:00.000000Z",
+            "updatedAt": "2026-03-01T13:02:00.000000Z",
         })
     );
 
     let call = r#"query ($id: ID!) {
       call(id: $id) {
-        id direction status durationSeconds recordingUrl handledBy summary campaignId
+        id direction status durationSeconds recordingUrl handledBy summary campaign { id }
         startedAt createdAt updatedAt
       }
     }"#;
@@ -1776,10 +1793,10 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "recordingUrl": "https://rec.example/cl1.mp3",
             "handledBy": "HUMAN",
             "summary": "Asked about an invoice",
-            "campaignId": sid("CAMP1"),
-            "startedAt": "2026-03-01T12:00:00+00:00",
-            "createdAt": "2026-03-02T01:00:00+00:00",
-            "updatedAt": "2026-03-02T01:30:00+00:00",
+            "campaign": { "id": sid("CAMP1") },
+            "startedAt": "2026-03-01T12:00:00.000000Z",
+            "createdAt": "2026-03-02T01:00:00.000000Z",
+            "updatedAt": "2026-03-02T01:30:00.000000Z",
         })
     );
     let data = app.data(&token, call, json!({ "id": sid("CL3") })).await;
@@ -1793,10 +1810,10 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "recordingUrl": null,
             "handledBy": null,
             "summary": null,
-            "campaignId": sid("CAMP2"),
+            "campaign": { "id": sid("CAMP2") },
             "startedAt": null,
-            "createdAt": "2026-03-01T16:00:00+00:00",
-            "updatedAt": "2026-03-01T16:30:00+00:00",
+            "createdAt": "2026-03-01T16:00:00.000000Z",
+            "updatedAt": "2026-03-01T16:30:00.000000Z",
         })
     );
     let data = app.data(&token, call, json!({ "id": sid("CL6") })).await;
@@ -1814,8 +1831,8 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "name": "Zeta Bot",
             "email": null,
             "kind": "AI",
-            "createdAt": "2026-01-03T08:00:00+00:00",
-            "updatedAt": "2026-02-03T08:00:00+00:00",
+            "createdAt": "2026-01-03T08:00:00.000000Z",
+            "updatedAt": "2026-02-03T08:00:00.000000Z",
         })
     );
     let data = app.data(&token, agent, json!({ "id": sid("AG1") })).await;
@@ -1826,8 +1843,8 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "name": "Ada",
             "email": "ada@alpha.example",
             "kind": "HUMAN",
-            "createdAt": "2026-01-01T08:00:00+00:00",
-            "updatedAt": "2026-02-01T08:00:00+00:00",
+            "createdAt": "2026-01-01T08:00:00.000000Z",
+            "updatedAt": "2026-02-01T08:00:00.000000Z",
         })
     );
 }
@@ -1987,9 +2004,9 @@ query Relations($first: Int) {
       assignee { id name kind }
       seenBy { id name }
       lastMessage { id content }
-      call { id status }
-      taskIds
-      sessionIds
+      latestCall { id status }
+      tasks { id }
+      sessions { id }
       messages { totalCount nodes { id } }
       calls { totalCount nodes { id } }
     }
@@ -2006,9 +2023,9 @@ query Relations($id: ID!) {
     assignee { id name kind }
     seenBy { id name }
     lastMessage { id content }
-    call { id status }
-    taskIds
-    sessionIds
+    latestCall { id status }
+    tasks { id }
+    sessions { id }
     messages { totalCount nodes { id } }
     calls { totalCount nodes { id } }
   }
@@ -2205,9 +2222,9 @@ fn relations_of(label: &str) -> Value {
         "assignee": assignee,
         "seenBy": seen_by,
         "lastMessage": last,
-        "call": call,
-        "taskIds": tasks,
-        "sessionIds": sessions,
+        "latestCall": call,
+        "tasks": refs(&tasks),
+        "sessions": refs(&sessions),
         "messages": messages,
         "calls": calls,
     })
@@ -2356,8 +2373,8 @@ async fn contact_full_name_in_all_four_cases(app: &TestApp) {
         .data(
             &token,
             r#"{
-              contacts(orderBy: { field: NAME, direction: ASC }) {
-                nodes { id name surname fullName }
+              contacts(orderBy: { field: FIRST_NAME, direction: ASC }) {
+                nodes { id firstName lastName fullName }
               }
             }"#,
             json!({}),
@@ -2366,12 +2383,12 @@ async fn contact_full_name_in_all_four_cases(app: &TestApp) {
     assert_eq!(
         data["contacts"]["nodes"],
         json!([
-            { "id": sid("CT1"), "name": "Alice", "surname": "Smith", "fullName": "Alice Smith" },
-            { "id": sid("CT2"), "name": "Bob", "surname": null, "fullName": "Bob" },
-            { "id": sid("CT6"), "name": "Bob", "surname": "Stone", "fullName": "Bob Stone" },
-            { "id": sid("CT5"), "name": "Malik", "surname": "Brown", "fullName": "Malik Brown" },
-            { "id": sid("CT3"), "name": null, "surname": "Jones", "fullName": "Jones" },
-            { "id": sid("CT4"), "name": null, "surname": null, "fullName": null },
+            { "id": sid("CT1"), "firstName": "Alice", "lastName": "Smith", "fullName": "Alice Smith" },
+            { "id": sid("CT2"), "firstName": "Bob", "lastName": null, "fullName": "Bob" },
+            { "id": sid("CT6"), "firstName": "Bob", "lastName": "Stone", "fullName": "Bob Stone" },
+            { "id": sid("CT5"), "firstName": "Malik", "lastName": "Brown", "fullName": "Malik Brown" },
+            { "id": sid("CT3"), "firstName": null, "lastName": "Jones", "fullName": "Jones" },
+            { "id": sid("CT4"), "firstName": null, "lastName": null, "fullName": null },
         ])
     );
 }
@@ -2585,23 +2602,26 @@ async fn contact_filter_fields(app: &TestApp) {
     // Default order: CT3, CT6, CT5, CT1, CT4, CT2.
     let cases = vec![
         (Value::Null, CONTACTS_DEFAULT.to_vec()),
-        (json!({ "name": "ALI" }), vec!["CT5", "CT1"]),
-        (json!({ "name": "bob" }), vec!["CT6", "CT2"]),
-        (json!({ "name": "zzz" }), vec![]),
-        (json!({ "surname": "ON" }), vec!["CT3", "CT6"]),
-        (json!({ "surname": "smith" }), vec!["CT1"]),
+        (json!({ "firstName": "ALI" }), vec!["CT5", "CT1"]),
+        (json!({ "firstName": "bob" }), vec!["CT6", "CT2"]),
+        (json!({ "firstName": "zzz" }), vec![]),
+        (json!({ "lastName": "ON" }), vec!["CT3", "CT6"]),
+        (json!({ "lastName": "smith" }), vec!["CT1"]),
         (
             json!({ "email": "EXAMPLE.COM" }),
             vec!["CT5", "CT1", "CT4", "CT2"],
         ),
         (json!({ "email": "j.jones" }), vec!["CT3"]),
-        (json!({ "phone": "5550102000" }), vec!["CT1", "CT2"]),
-        (json!({ "phone": "(44) 20" }), vec!["CT3"]),
-        (json!({ "phone": "44" }), vec!["CT3"]),
-        (json!({ "phone": "1234" }), vec!["CT5"]),
-        (json!({ "phone": "+1 555" }), vec!["CT5", "CT1"]),
-        (json!({ "phone": "9999" }), vec![]),
-        (json!({ "name": "bob", "surname": "stone" }), vec!["CT6"]),
+        (json!({ "phoneNumber": "5550102000" }), vec!["CT1", "CT2"]),
+        (json!({ "phoneNumber": "(44) 20" }), vec!["CT3"]),
+        (json!({ "phoneNumber": "44" }), vec!["CT3"]),
+        (json!({ "phoneNumber": "1234" }), vec!["CT5"]),
+        (json!({ "phoneNumber": "+1 555" }), vec!["CT5", "CT1"]),
+        (json!({ "phoneNumber": "9999" }), vec![]),
+        (
+            json!({ "firstName": "bob", "lastName": "stone" }),
+            vec!["CT6"],
+        ),
     ];
     for (filter, expected) in cases {
         let got = contacts(app, &token, filter.clone(), Value::Null).await;
@@ -2614,11 +2634,11 @@ async fn contact_filter_and_or_not(app: &TestApp) {
     let token = app.reader(ALPHA);
     let cases = vec![
         (
-            json!({ "or": [{ "name": "alice" }, { "surname": "jones" }] }),
+            json!({ "or": [{ "firstName": "alice" }, { "lastName": "jones" }] }),
             vec!["CT3", "CT1"],
         ),
         (
-            json!({ "and": [{ "phone": "555" }, { "not": { "name": "alice" } }] }),
+            json!({ "and": [{ "phoneNumber": "555" }, { "not": { "firstName": "alice" } }] }),
             vec!["CT5", "CT2"],
         ),
         // Complement, including CT6 whose email is null.
@@ -2627,7 +2647,7 @@ async fn contact_filter_and_or_not(app: &TestApp) {
             vec!["CT3", "CT6"],
         ),
         (
-            json!({ "or": [{ "phone": "44" }, { "and": [{ "name": "bob" }, { "surname": "st" }] }] }),
+            json!({ "or": [{ "phoneNumber": "44" }, { "and": [{ "firstName": "bob" }, { "lastName": "st" }] }] }),
             vec!["CT3", "CT6"],
         ),
     ];
@@ -2640,7 +2660,7 @@ async fn contact_filter_and_or_not(app: &TestApp) {
         app,
         &token,
         json!({ "email": "example.com" }),
-        json!({ "field": "NAME", "direction": "ASC" }),
+        json!({ "field": "FIRST_NAME", "direction": "ASC" }),
     )
     .await;
     assert_eq!(got, ["CT1", "CT2", "CT5", "CT4"]);

@@ -1496,7 +1496,7 @@ async fn contacts_query_matches_name_surname_full_name_and_email(app: &TestApp) 
     let token = app.reader(ALPHA);
     // Default order: K6, K5, K4, K3, K2, K1 (BK1 is Beta's).
     let cases: Vec<(&str, Vec<&str>)> = vec![
-        // Name (Ann, Joanna), surname (Annley) and email (ann.lee, annleeds).
+        // Name (Ann, Joanna), lastName (Annley) and email (ann.lee, annleeds).
         ("ann", vec!["K6", "K3", "K2", "K1"]),
         ("ANN", vec!["K6", "K3", "K2", "K1"]),
         // Name (Lee), surnames (Lee, Leeds, Leeson), emails.
@@ -1558,18 +1558,18 @@ async fn contacts_query_combines_with_other_fields_and_stays_in_the_company(app:
     let alpha = app.reader(ALPHA);
     let cases = vec![
         (
-            json!({ "query": "ann", "surname": "lee" }),
+            json!({ "query": "ann", "lastName": "lee" }),
             vec!["K6", "K1"],
         ),
         (
-            json!({ "query": "lee", "not": { "name": "ann" } }),
+            json!({ "query": "lee", "not": { "firstName": "ann" } }),
             vec!["K5", "K4"],
         ),
         (
             json!({ "or": [{ "query": "zurich" }, { "query": "0044" }] }),
             vec!["K5", "K3"],
         ),
-        (json!({ "query": "ann", "phone": "555" }), vec!["K1"]),
+        (json!({ "query": "ann", "phoneNumber": "555" }), vec!["K1"]),
     ];
     for (filter, expected) in cases {
         let got = contacts(app, &alpha, filter.clone()).await;
@@ -1704,17 +1704,17 @@ async fn the_schema_has_the_contract_signatures(app: &TestApp) {
                 ("conversationId", "ID", None),
                 ("contactId", "ID", None),
                 ("inboxId", "ID", None),
-                ("channel", "Channel", None),
-                ("direction", "Direction", None),
-                ("sentAt", "DateTimeRange", None),
+                ("channel", "ConversationChannel", None),
+                ("direction", "ConversationDirection", None),
+                ("sentAt", "ConversationsDateTimeRange", None),
             ],
         ),
         (
             "MessageSearchConnection",
             "fields",
             &[
-                ("edges", "[MessageSearchEdge!]!", None),
-                ("nodes", "[MessageSearchHit!]!", None),
+                ("edges", "[MessageSearchEdge]!", None),
+                ("nodes", "[MessageSearchHit]!", None),
                 ("pageInfo", "PageInfo!", None),
                 ("totalCount", "Int!", None),
             ],
@@ -1724,22 +1724,27 @@ async fn the_schema_has_the_contract_signatures(app: &TestApp) {
             "fields",
             &[
                 ("cursor", "String!", None),
-                ("node", "MessageSearchHit!", None),
+                ("node", "MessageSearchHit", None),
             ],
         ),
         (
             "MessageSearchHit",
             "fields",
             &[
+                ("id", "ID!", None),
                 ("message", "Message!", None),
                 ("snippet", "String!", None),
-                ("highlights", "[Highlight!]!", None),
+                ("highlights", "[MessageSearchHighlight!]!", None),
             ],
         ),
         (
-            "Highlight",
+            "MessageSearchHighlight",
             "fields",
-            &[("start", "Int!", None), ("length", "Int!", None)],
+            &[
+                ("id", "ID!", None),
+                ("start", "Int!", None),
+                ("length", "Int!", None),
+            ],
         ),
     ];
     for (name, list, expected) in cases {

@@ -43,9 +43,9 @@ impl<N: OutputType> Edge<N> {
     async fn cursor(&self) -> &str {
         &self.cursor
     }
-    /// The item.
-    async fn node(&self) -> &N {
-        &self.node
+    /// The item; null only when it could not be read whole (see the connection's `edges`).
+    async fn node(&self) -> Option<&N> {
+        Some(&self.node)
     }
 }
 
@@ -88,13 +88,15 @@ impl<N: OutputType> Connection<N>
 where
     Edge<N>: OutputType,
 {
-    /// The page's items with their cursors, in list order.
-    async fn edges(&self) -> &[Edge<N>] {
-        &self.edges
+    /// The page's items with their cursors, in list order. An item is null only when it
+    /// could not be read whole (deleted by another request while this one ran: its error
+    /// says so), so that one such row costs no more than itself.
+    async fn edges(&self) -> Vec<Option<&Edge<N>>> {
+        self.edges.iter().map(Some).collect()
     }
-    /// The page's items without cursors, in list order.
-    async fn nodes(&self) -> Vec<&N> {
-        self.edges.iter().map(|e| &e.node).collect()
+    /// The page's items without cursors, in list order; null items as in `edges`.
+    async fn nodes(&self) -> Vec<Option<&N>> {
+        self.edges.iter().map(|e| Some(&e.node)).collect()
     }
     /// Where this page sits in the list.
     async fn page_info(&self) -> &PageInfo {

@@ -11,6 +11,7 @@ pub mod mutation;
 pub(crate) mod nesting;
 pub mod pagination;
 pub mod query;
+pub mod scalars;
 pub mod shape;
 pub mod types;
 mod variables;
@@ -184,10 +185,96 @@ pub async fn sdl() -> String {
         .to_owned()
 }
 
+/// The client schema: the SDL without the federation machinery, for client tools (Relay,
+/// code generators, linters) that do not know federation. async-graphql's plain SDL already
+/// leaves out `@link`, `@key` and `@shareable`; this drops what it still has of federation:
+/// the `_service` and `_entities` fields and the `_Any`, `_Entity` and `_Service` types.
+pub fn api_sdl() -> String {
+    let sdl = builder().finish().sdl();
+    let mut out: Vec<&str> = Vec::with_capacity(sdl.lines().count());
+    let mut skipping_type = false;
+    for line in sdl.lines() {
+        if skipping_type {
+            skipping_type = line != "}";
+            continue;
+        }
+        let federation_type = ["scalar _Any", "union _Entity", "type _Service"]
+            .iter()
+            .any(|t| line.starts_with(t));
+        let federation_field = ["\t_service:", "\t_entities("]
+            .iter()
+            .any(|f| line.starts_with(f));
+        if !(federation_type || federation_field) {
+            out.push(line);
+            continue;
+        }
+        // Drop the description written just before it, a `"""` block.
+        let quote = if federation_type {
+            "\"\"\""
+        } else {
+            "\t\"\"\""
+        };
+        if out.last() == Some(&quote) {
+            out.pop();
+            while let Some(l) = out.pop() {
+                if l == quote {
+                    break;
+                }
+            }
+        }
+        skipping_type = federation_type && line.ends_with('{');
+    }
+    let mut text = out.join("\n");
+    // Dropping a type leaves its blank separator lines behind.
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text.push('\n');
+    text
+}
+
 pub(crate) fn db<'a>(ctx: &Context<'a>) -> &'a DatabaseConnection {
     ctx.data_unchecked::<DatabaseConnection>()
 }
 
 pub(crate) fn viewer<'a>(ctx: &Context<'a>) -> Result<&'a Viewer, AppError> {
     ctx.data_opt::<Viewer>().ok_or(AppError::Unauthenticated)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_client_schema_has_no_federation_machinery() {
+        let plain = super::builder().finish().sdl();
+        for name in [
+            "_entities(",
+            "_service:",
+            "scalar _Any",
+            "union _Entity",
+            "type _Service",
+        ] {
+            assert!(plain.contains(name), "async-graphql's SDL has {name}");
+        }
+        let api = super::api_sdl();
+        for name in [
+            "_entities",
+            "_service",
+            "_Any",
+            "_Entity",
+            "_Service",
+            "@key",
+            "@link",
+            "@shareable",
+        ] {
+            assert!(!api.contains(name), "the client schema has {name}");
+        }
+        // Everything else is still there, and it parses.
+        let document = async_graphql::parser::parse_schema(&api).expect("it parses");
+        let plain_types = async_graphql::parser::parse_schema(&plain)
+            .unwrap()
+            .definitions
+            .len();
+        assert_eq!(document.definitions.len(), plain_types - 3);
+        assert!(api.contains("type Query {") && api.contains("\tnode(\n"));
+    }
 }

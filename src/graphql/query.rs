@@ -414,6 +414,7 @@ impl SearchQuery {
             ListTotal(CountSource::Search(query, filter)),
         );
         Ok(conn.map_nodes(|message| MessageSearchHit {
+            id: MessageSearchHit::id_for(message.0.id, &hit_query),
             snippet: search::snippet(&message.0.content, &hit_query),
             message,
         }))

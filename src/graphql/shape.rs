@@ -365,7 +365,7 @@ impl<'a> Walk<'a> {
             Some(Value::Null) => {
                 // async-graphql answers null for an object none of whose fields resolved.
                 let composite = self.shapes.types.contains_key(named_type(ty));
-                if composite && !sets.is_empty() && self.failed_within.contains(path.as_slice()) {
+                if composite && self.failed_within.contains(path.as_slice()) {
                     match &ty.base {
                         BaseType::Named(_) => Value::Object(Object::new()),
                         BaseType::List(_) => return null(),
@@ -390,7 +390,9 @@ impl<'a> Walk<'a> {
                 }
                 Ok(Value::List(out))
             }
-            (BaseType::Named(name), Value::Object(object)) if !sets.is_empty() => {
+            (BaseType::Named(name), Value::Object(object))
+                if self.shapes.types.contains_key(name) =>
+            {
                 match self.object(object, name, sets, path) {
                     Ok(object) => Ok(Value::Object(object)),
                     Err(Propagate) => null(),
@@ -429,7 +431,7 @@ impl<'a> Walk<'a> {
                         continue;
                     }
                     let key = field.node.response_key().node.clone();
-                    fields.entry(key).or_insert_with(Vec::new).push(&field.node);
+                    fields.entry(key).or_default().push(&field.node);
                 }
                 Selection::FragmentSpread(spread) => {
                     if self.skipped(&spread.node.directives) {
@@ -493,7 +495,8 @@ mod tests {
     const SDL: &str = r#"
         interface Node { id: ID! }
         type Query { a: A, list: [A!], items: [A]!, must: A!, node(id: ID!): Node }
-        type A implements Node { id: ID!, x: Int, y: Int!, b: B, bs: [B!]! }
+        scalar JSON
+        type A implements Node { id: ID!, x: Int, y: Int!, b: B, bs: [B!]!, meta: JSON }
         type B implements Node { id: ID!, z: Int! }
     "#;
 
@@ -530,6 +533,15 @@ mod tests {
         assert_eq!(
             run("{ a { x id y } }", data, &[]),
             r#"{"a":{"x":1,"id":"1","y":2}}"#
+        );
+    }
+
+    #[test]
+    fn a_scalar_holding_an_object_is_left_as_it_is() {
+        let data = value!({ "a": { "meta": { "z": 1, "a": [ { "k": "v" } ] }, "id": "1" } });
+        assert_eq!(
+            run("{ a { id meta } }", data, &[]),
+            r#"{"a":{"id":"1","meta":{"z":1,"a":[{"k":"v"}]}}}"#
         );
     }
 

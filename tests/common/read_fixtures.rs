@@ -241,7 +241,7 @@ pub fn t(hours: i64) -> DateTime<Utc> {
 
 /// T0 + `hours` as an RFC 3339 string, for filter inputs.
 pub fn iso(hours: i64) -> String {
-    t(hours).to_rfc3339()
+    t(hours).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 fn day(month: u32, day: u32) -> DateTime<Utc> {
@@ -720,8 +720,8 @@ pub const CONTACT_ORDERS: [(&str, &str, [&str; 6]); 6] = [
     ("CREATED_AT", "ASC",  ["CT2", "CT4", "CT1", "CT5", "CT6", "CT3"]),
     ("UPDATED_AT", "DESC", ["CT1", "CT3", "CT5", "CT4", "CT6", "CT2"]),
     ("UPDATED_AT", "ASC",  ["CT2", "CT6", "CT4", "CT5", "CT3", "CT1"]),
-    ("NAME",       "ASC",  ["CT1", "CT2", "CT6", "CT5", "CT3", "CT4"]),
-    ("NAME",       "DESC", ["CT5", "CT6", "CT2", "CT1", "CT4", "CT3"]),
+    ("FIRST_NAME", "ASC",  ["CT1", "CT2", "CT6", "CT5", "CT3", "CT4"]),
+    ("FIRST_NAME", "DESC", ["CT5", "CT6", "CT2", "CT1", "CT4", "CT3"]),
 ];
 /// contacts in the default order (CREATED_AT DESC).
 pub const CONTACTS_DEFAULT: [&str; 6] = CONTACT_ORDERS[0].2;

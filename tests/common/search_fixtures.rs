@@ -20,7 +20,7 @@
 //!
 //! Contacts (the contacts `query` filter; default order CREATED_AT DESC is K6 K5 K4 K3 K2 K1):
 //!
-//! | contact | name   | surname | fullName     | phone             | phone digits   | email                   | created |
+//! | contact | name   | surname  | fullName     | phone             | phone digits   | email                   | created |
 //! |---------|--------|---------|--------------|-------------------|----------------|-------------------------|---------|
 //! | K1      | Ann    | Lee     | Ann Lee      | +1 (555) 010-2000 | 15550102000    | Ann.Lee@Example.com     | -10     |
 //! | K2      | Joanna | Smith   | Joanna Smith | +44 20 7946 0958  | 442079460958   | JSmith@Example.org      | -9      |
@@ -213,7 +213,7 @@ pub fn t(hours: i64) -> DateTime<Utc> {
 
 /// T0 + `hours` as an RFC 3339 string, for filter and mutation inputs.
 pub fn iso(hours: i64) -> String {
-    t(hours).to_rfc3339()
+    t(hours).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -37,9 +37,9 @@ pub struct Op {
 macro_rules! conversation_fields {
     () => {
         "id subject status priority channel source isSimulation respondedBy isChatOpened
-         campaignId listingId startedAt lastMessageAt createdAt updatedAt
+         campaign { id } listing { id } startedAt lastMessageAt createdAt updatedAt
          contact { id } inbox { id } agent { id } assignee { id } seenBy { id }
-         taskIds sessionIds"
+         tasks { id } sessions { id }"
     };
 }
 macro_rules! message_fields {
@@ -49,7 +49,7 @@ macro_rules! message_fields {
 }
 macro_rules! contact_fields {
     () => {
-        "id name surname fullName phoneNumber email createdAt updatedAt"
+        "id firstName lastName fullName phoneNumber email createdAt updatedAt"
     };
 }
 macro_rules! inbox_fields {
@@ -59,7 +59,7 @@ macro_rules! inbox_fields {
 }
 macro_rules! call_fields {
     () => {
-        "id direction status durationSeconds recordingUrl handledBy summary campaignId
+        "id direction status durationSeconds recordingUrl handledBy summary campaign { id }
          startedAt createdAt updatedAt conversation { id }"
     };
 }

@@ -1,6 +1,12 @@
 // Runs Apollo Gateway over the running conversations server and a second subgraph
 // ("profiles", started here), and checks a query that needs an `_entities` round trip to
-// the conversations server, with and without the caller's Authorization header.
+// the conversations server, with and without the caller's Authorization header. Then sends
+// the queries of shapeQueries() both directly to the server and through the gateway, and checks
+// that the server answers in the spec's shape (a failed field is null, nulls propagate to
+// the nearest nullable parent, keys in selection order) and the gateway answers the same:
+// JSON-identical `data` (key order included) and errors at the same paths. The gateway
+// builds its response from the supergraph, so a server that shapes its responses otherwise
+// than the spec shows up as a difference here.
 //
 //   CONVERSATIONS_URL  the running server's GraphQL endpoint (required)
 //   TOKEN              a bearer token the server accepts (required)
@@ -150,6 +156,161 @@ async function startGateway(supergraphSdl, urls, calls) {
   return { url, stop: () => server.stop() };
 }
 
+// --- response shape: the same queries directly and through the gateway -----------------------
+
+/**
+ * The queries of the shape comparison, with what the spec's null propagation gives under the
+ * schema of NAMING.md (connection `nodes` items nullable; `Conversation.messages` and
+ * `Query.conversations` non-null; `Query.conversation` nullable): the direct answer's `data`
+ * (`undefined`: not checked, only key order) and its errors' paths and code. `first` above
+ * 100 is refused with BAD_USER_INPUT at the field that takes it.
+ */
+function shapeQueries(conversationId) {
+  return [
+    {
+      name: 'refused first at the root (non-null root field: data is null)',
+      query: '{ conversations(first: 500) { totalCount } }',
+      data: null,
+      errors: [['conversations']],
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'refused first in a nested list (non-null messages: each conversation is null)',
+      query: '{ conversations(first: 2) { nodes { id subject messages(first: 500) { totalCount } } } }',
+      data: { conversations: { nodes: [null, null] } },
+      errors: [
+        ['conversations', 'nodes', 0, 'messages'],
+        ['conversations', 'nodes', 1, 'messages'],
+      ],
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'error inside a single lookup (nullable conversation: it is null)',
+      query: `{ conversation(id: ${JSON.stringify(conversationId)}) { id messages(first: 101) { nodes { id } } } }`,
+      data: { conversation: null },
+      errors: [['conversation', 'messages']],
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'no errors, keys selected in non-alphabetical order',
+      query: '{ conversations(first: 3) { totalCount nodes { subject id status } pageInfo { hasNextPage } } }',
+      data: undefined,
+      errors: [],
+    },
+  ];
+}
+
+/** Where `value` (the `data` of an answer to `query`) has keys out of selection order, or missing. */
+function selectionOrderProblems(query, value) {
+  const problems = [];
+  const walk = (selectionSet, v, path) => {
+    if (v === null || selectionSet === undefined) return;
+    if (Array.isArray(v)) {
+      v.forEach((item, i) => walk(selectionSet, item, `${path}[${i}]`));
+      return;
+    }
+    // The queries here have no fragments, so the selection is a plain list of fields.
+    const fields = selectionSet.selections.filter((s) => s.kind === 'Field');
+    const want = fields.map((f) => f.alias?.value ?? f.name.value);
+    const got = Object.keys(v);
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      problems.push(`${path}: keys [${got.join(', ')}], selection order is [${want.join(', ')}]`);
+    }
+    for (const f of fields) {
+      const key = f.alias?.value ?? f.name.value;
+      if (key in v) walk(f.selectionSet, v[key], `${path}.${key}`);
+    }
+  };
+  const operation = parse(query).definitions[0];
+  walk(operation.selectionSet, value ?? null, 'data');
+  return problems;
+}
+
+/** The differences between two JSON values, as "path: ..." lines (key order included). */
+function jsonDiff(a, b, path, labels, out = []) {
+  const show = (v) => (v === undefined ? '(absent)' : JSON.stringify(v));
+  if (out.length >= 20) return out;
+  const isObj = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) out.push(`${path}: ${a.length} items in ${labels[0]}, ${b.length} in ${labels[1]}`);
+    for (let i = 0; i < Math.min(a.length, b.length); i++) jsonDiff(a[i], b[i], `${path}[${i}]`, labels, out);
+  } else if (isObj(a) && isObj(b)) {
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    for (const k of ka) if (!(k in b)) out.push(`${path}.${k}: only in ${labels[0]}: ${show(a[k])}`);
+    for (const k of kb) if (!(k in a)) out.push(`${path}.${k}: only in ${labels[1]}: ${show(b[k])}`);
+    const common = ka.filter((k) => k in b);
+    const commonB = kb.filter((k) => k in a);
+    if (JSON.stringify(common) !== JSON.stringify(commonB)) {
+      out.push(`${path}: key order ${labels[0]} [${common.join(', ')}], ${labels[1]} [${commonB.join(', ')}]`);
+    }
+    for (const k of common) jsonDiff(a[k], b[k], `${path}.${k}`, labels, out);
+  } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+    out.push(`${path}: ${labels[0]} ${show(a)}, ${labels[1]} ${show(b)}`);
+  }
+  return out;
+}
+
+/** The errors' paths as sorted strings ("(no path)" for an error without one). */
+const errorPaths = (body) =>
+  (body.errors ?? []).map((e) => (e.path ? JSON.stringify(e.path) : '(no path)')).sort();
+const errorCodes = (body) => [...new Set((body.errors ?? []).map((e) => e.extensions?.code ?? '(no code)'))].sort();
+
+/**
+ * Sends each query directly and through the gateway; returns the failures, each a
+ * block of lines saying what differs.
+ */
+async function compareShapes(conversationsUrl, gatewayUrl, authorization, queries) {
+  const failures = [];
+  for (const q of queries) {
+    const direct = await postJson(conversationsUrl, { query: q.query }, { authorization });
+    const routed = await postJson(gatewayUrl, { query: q.query }, { authorization });
+    const problems = [];
+    const d = direct.body;
+    const g = routed.body;
+
+    // The server, against the spec's shape.
+    if (!('data' in d)) problems.push('direct: the answer has no `data` entry (an execution error must still have one)');
+    if (q.data !== undefined && JSON.stringify(d.data) !== JSON.stringify(q.data)) {
+      problems.push(`direct: data is not the spec's null propagation:`);
+      problems.push(...jsonDiff(q.data, d.data, 'data', ['expected', 'direct']).map((l) => `  ${l}`));
+    }
+    const wantPaths = q.errors.map((p) => JSON.stringify(p)).sort();
+    if (JSON.stringify(errorPaths(d)) !== JSON.stringify(wantPaths)) {
+      problems.push(`direct: errors at [${errorPaths(d).join(', ')}], expected at [${wantPaths.join(', ')}]`);
+    }
+    if (q.code && JSON.stringify(errorCodes(d)) !== JSON.stringify([q.code])) {
+      problems.push(`direct: error codes [${errorCodes(d).join(', ')}], expected [${q.code}]`);
+    }
+    for (const p of selectionOrderProblems(q.query, d.data)) problems.push(`direct: ${p}`);
+
+    // The gateway, against the server.
+    if (JSON.stringify(d.data) !== JSON.stringify(g.data)) {
+      problems.push('data differs between direct and gateway:');
+      problems.push(...jsonDiff(d.data, g.data, 'data', ['direct', 'gateway']).map((l) => `  ${l}`));
+    }
+    if (JSON.stringify(errorPaths(d)) !== JSON.stringify(errorPaths(g))) {
+      problems.push(`errors: direct at [${errorPaths(d).join(', ')}], gateway at [${errorPaths(g).join(', ')}]`);
+    }
+
+    if (problems.length === 0) {
+      log(`ok: shape: ${q.name}: direct and gateway agree (${errorPaths(d).length} error(s))`);
+    } else {
+      failures.push(
+        [
+          `shape: ${q.name}`,
+          `  query:   ${q.query}`,
+          ...problems.map((p) => `  ${p}`),
+          `  direct:  HTTP ${direct.status} ${JSON.stringify(d)}`,
+          `  gateway: HTTP ${routed.status} ${JSON.stringify(g)}`,
+        ].join('\n'),
+      );
+      console.error(`gateway: MISMATCH: ${failures.at(-1)}`);
+    }
+  }
+  return failures;
+}
+
 // --- the check --------------------------------------------------------------------------------
 
 const MEMBERS = /* GraphQL */ `
@@ -260,6 +421,18 @@ async function run(stoppers) {
   log(
     `ok: without Authorization the conversations subgraph answered 401 and the gateway ` +
       `returned ${errors.length} error(s): ${errors.map((e) => e.extensions?.code ?? e.message).join(', ')}`,
+  );
+
+  // 6. Response shape: errors at different depths, and key order, directly and through the
+  //    gateway. A real conversation id for the single lookup comes from the server first.
+  const first = await postJson(conversationsUrl, { query: '{ conversations(first: 2) { nodes { id } } }' }, { authorization });
+  const ids = (first.body.data?.conversations?.nodes ?? []).filter(Boolean).map((n) => n.id);
+  check(ids.length === 2, 'the conversations server has fewer than 2 conversations (is SEED_DEMO on?)', first);
+  const failures = await compareShapes(conversationsUrl, gateway.url, authorization, shapeQueries(ids[0]));
+  check(
+    failures.length === 0,
+    `${failures.length} of the response-shape queries differ (see MISMATCH above): the server must ` +
+      'answer in the spec\'s shape and the gateway the same',
   );
 }
 

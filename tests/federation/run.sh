@@ -5,10 +5,19 @@
 #   2. a fresh PostgreSQL database, dropped again at exit
 #   3. the server binary on it (`serve`, demo data, a random JWT secret, a free local port)
 #      and a bearer token from its `token` subcommand
-#   4. compose.mjs   schema.graphql + the "profiles" subgraph -> supergraph (no errors, no
-#                    unaccepted hints)
+#   4. compose.mjs   with @apollo/composition and @theguild/federation-composition, each
+#                    with no errors and no hints:
+#                    schema.graphql + the "profiles" subgraph -> supergraph for step 5;
+#                    the same + neighbours/*.graphql (other teams' subgraphs with their own
+#                    Direction, Channel, PageInfo, Node, DateTime, UserError, ...);
+#                    and it checks that a Relay-style neighbour that also declares
+#                    Query.node/nodes (relay/documents.graphql) fails with INVALID_FIELD_SHARING
 #   5. gateway.mjs   Apollo Gateway over the server and the profiles subgraph: a query that
-#                    needs _entities from the server, with and without Authorization
+#                    needs _entities from the server, with and without Authorization; then
+#                    queries with errors at different depths, and one with keys selected out
+#                    of alphabetical order, sent directly and through the gateway: the server
+#                    must answer in the spec's shape (null propagation, selection order) and
+#                    the gateway the same (identical data JSON, errors at the same paths)
 #   6. audits.mjs    graphql-http's server audits: every MUST and SHOULD passes
 #
 # Needs Node 20.17+ with npm, the built server (cargo build) and PostgreSQL; no psql, curl or
@@ -16,6 +25,8 @@
 #
 #   BIN                 the server binary, relative to the repository root or absolute
 #                       (default target/debug/conversations-graph)
+#   SCHEMA_FILE         the subgraph SDL compose.mjs composes (default schema.graphql at the
+#                       repository root; a relative path is taken from tests/federation/)
 #   TEST_DATABASE_URL   the PostgreSQL server to create the database on, as in `cargo test`
 #                       (default postgres://postgres@127.0.0.1:5432/postgres)
 set -euo pipefail

@@ -1,31 +1,32 @@
-//! `ConversationFilter`, `ContactFilter`, `CallFilter` and `DateTimeRange`.
+//! `ConversationFilter`, `ContactFilter`, `CallFilter` and `ConversationsDateTimeRange`.
 
 use super::{parse_id, parse_opt_id};
 use crate::error::AppError;
+use crate::graphql::scalars::Timestamp;
 use crate::graphql::types::enums::{
-    CallStatus, Channel, ConversationStatus, Direction, Priority, Responder, Source,
+    AgentKind, CallStatus, Channel, ConversationStatus, Direction, Priority, Source,
 };
 use crate::services::filters::{TimeRange, digits};
 use crate::services::{calls, contacts, conversations};
 use async_graphql::{ID, InputObject};
-use chrono::{DateTime, Utc};
 
 /// A span of time: `from` inclusive, `to` exclusive; leave either out for an open end.
 #[derive(InputObject, Clone, Debug)]
+#[graphql(name = "ConversationsDateTimeRange")]
 pub struct DateTimeRange {
     /// The earliest instant included.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub from: Option<DateTime<Utc>>,
+    pub from: Option<Timestamp>,
     /// The first instant no longer included.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub to: Option<DateTime<Utc>>,
+    pub to: Option<Timestamp>,
 }
 
 impl From<&DateTimeRange> for TimeRange {
     fn from(r: &DateTimeRange) -> Self {
         TimeRange {
-            from: r.from.map(crate::services::to_micros),
-            to: r.to.map(crate::services::to_micros),
+            from: r.from.map(|t| crate::services::to_micros(t.0)),
+            to: r.to.map(|t| crate::services::to_micros(t.0)),
         }
     }
 }
@@ -70,11 +71,11 @@ pub struct ConversationFilter {
     /// Simulated (test) conversations, or real ones.
     pub is_simulation: Option<bool>,
     /// Conversations answered by an AI or by a human.
-    pub responded_by: Option<Responder>,
+    pub responded_by: Option<AgentKind>,
     /// The contact's phone number contains these digits; spaces, +, brackets, dashes, dots
     /// and slashes are ignored on both sides, so "0102" matches "+1 (555) 010-2000"
     /// (REST: number, phone). Must contain at least one digit.
-    pub contact_phone: Option<String>,
+    pub contact_phone_number: Option<String>,
     /// The contact's email equals this, ignoring ASCII case (REST: email).
     pub contact_email: Option<String>,
     /// Created within this range.
@@ -233,7 +234,10 @@ impl ConversationFilter {
             is_chat_opened: self.is_chat_opened,
             is_simulation: self.is_simulation,
             responded_by: self.responded_by.map(Into::into),
-            contact_phone_digits: phone_digits(&self.contact_phone, &p("contactPhone"))?,
+            contact_phone_digits: phone_digits(
+                &self.contact_phone_number,
+                &p("contactPhoneNumber"),
+            )?,
             contact_email: filter_text(&self.contact_email, &p("contactEmail"))?
                 .map(|e| e.trim().to_owned()),
             created_at: self.created_at.as_ref().map(Into::into),
@@ -253,15 +257,16 @@ impl ConversationFilter {
 /// Which contacts a list holds. Every set field must hold; `and`, `or` and `not` nest.
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct ContactFilter {
-    /// One search box: the name, surname, full name ("name surname") or email contains
-    /// this (ASCII case folding), or, when it has digits, the phone number contains them.
+    /// One search box: the first name, last name, full name ("first last") or email
+    /// contains this (ASCII case folding), or, when it has digits, the phone number contains
+    /// them.
     pub query: Option<String>,
     /// The first name contains this, ignoring ASCII case.
-    pub name: Option<String>,
-    /// The surname contains this, ignoring ASCII case.
-    pub surname: Option<String>,
+    pub first_name: Option<String>,
+    /// The last name contains this, ignoring ASCII case.
+    pub last_name: Option<String>,
     /// The phone number contains these digits (punctuation ignored on both sides).
-    pub phone: Option<String>,
+    pub phone_number: Option<String>,
     /// The email contains this, ignoring ASCII case.
     pub email: Option<String>,
     /// Every one of these filters must hold.
@@ -290,9 +295,9 @@ impl ContactFilter {
         let p = |field: &str| format!("{path}.{field}");
         Ok(contacts::Filter {
             query: filter_text(&self.query, &p("query"))?.filter(|q| !q.trim().is_empty()),
-            name: filter_text(&self.name, &p("name"))?,
-            surname: filter_text(&self.surname, &p("surname"))?,
-            phone_digits: phone_digits(&self.phone, &p("phone"))?,
+            name: filter_text(&self.first_name, &p("firstName"))?,
+            surname: filter_text(&self.last_name, &p("lastName"))?,
+            phone_digits: phone_digits(&self.phone_number, &p("phoneNumber"))?,
             email: filter_text(&self.email, &p("email"))?,
             and: nested(&self.and, &p("and"), |f, path| f.convert(path))?.unwrap_or_default(),
             or: nested(&self.or, &p("or"), |f, path| f.convert(path))?,
@@ -315,7 +320,7 @@ pub struct CallFilter {
     /// Calls in any of these states.
     pub status_in: Option<Vec<CallStatus>>,
     /// Calls handled by an AI or a human.
-    pub handled_by: Option<Responder>,
+    pub handled_by: Option<AgentKind>,
     /// Calls of this campaign.
     pub campaign_id: Option<ID>,
     /// Calls of this conversation.

@@ -34,12 +34,12 @@ pub fn supported_time(t: &chrono::DateTime<chrono::Utc>) -> bool {
 /// bad input (the same answer on both databases).
 pub struct SupportedTime;
 
-impl async_graphql::CustomValidator<chrono::DateTime<chrono::Utc>> for SupportedTime {
+impl async_graphql::CustomValidator<crate::graphql::scalars::Timestamp> for SupportedTime {
     fn check(
         &self,
-        value: &chrono::DateTime<chrono::Utc>,
-    ) -> Result<(), async_graphql::InputValueError<chrono::DateTime<chrono::Utc>>> {
-        if supported_time(value) {
+        value: &crate::graphql::scalars::Timestamp,
+    ) -> Result<(), async_graphql::InputValueError<crate::graphql::scalars::Timestamp>> {
+        if supported_time(&value.0) {
             Ok(())
         } else {
             Err(async_graphql::InputValueError::custom(

@@ -3,8 +3,9 @@
 use crate::services::{calls, contacts, conversations, messages};
 use async_graphql::{Enum, InputObject};
 
-/// Sort direction.
+/// Sort direction of every list of this API.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+#[graphql(name = "ConversationsOrderDirection")]
 pub enum OrderDirection {
     /// Smallest first.
     Asc,
@@ -70,7 +71,7 @@ pub enum ContactOrderField {
     /// When the contact last changed.
     UpdatedAt,
     /// First name, compared byte-wise; contacts without one come last.
-    Name,
+    FirstName,
 }
 
 /// How a contact list is sorted.
@@ -93,7 +94,7 @@ impl From<Option<ContactOrder>> for contacts::Order {
             field: match o.field {
                 ContactOrderField::CreatedAt => contacts::OrderField::CreatedAt,
                 ContactOrderField::UpdatedAt => contacts::OrderField::UpdatedAt,
-                ContactOrderField::Name => contacts::OrderField::Name,
+                ContactOrderField::FirstName => contacts::OrderField::Name,
             },
             desc: o.direction.desc(),
         }

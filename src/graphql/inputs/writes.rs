@@ -1,13 +1,13 @@
 //! Inputs of mutations, and their reading into service data: trimming, lengths, shapes,
 //! ids; every refusal collected with its input path.
 
+use crate::graphql::scalars::{Metadata, Timestamp};
 use crate::graphql::types::enums::{
-    AgentKind, CallStatus, Channel, ConversationStatus, Direction, Priority, Responder, Source,
+    AgentKind, CallStatus, Channel, ConversationStatus, Direction, Priority, Source,
 };
 use crate::services::validate::{Errors, MAX_CONTENT, MAX_NAME, MAX_SUBJECT, Outcome, Patch};
 use crate::services::writes::{agents, calls, contacts, conversations, inboxes, messages};
-use async_graphql::{ID, InputObject, Json, MaybeUndefined};
-use chrono::{DateTime, Utc};
+use async_graphql::{ID, InputObject, MaybeUndefined};
 use uuid::Uuid;
 
 /// Reads an optional id input.
@@ -113,10 +113,10 @@ pub struct CreateConversationInput {
     #[graphql(default = false)]
     pub is_chat_opened: bool,
     /// Whether an AI or a human responded.
-    pub responded_by: Option<Responder>,
+    pub responded_by: Option<AgentKind>,
     /// When it started.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub started_at: Option<DateTime<Utc>>,
+    pub started_at: Option<Timestamp>,
 }
 
 impl CreateConversationInput {
@@ -138,7 +138,7 @@ impl CreateConversationInput {
             is_simulation: self.is_simulation,
             is_chat_opened: self.is_chat_opened,
             responded_by: self.responded_by.map(Into::into),
-            started_at: self.started_at.map(crate::services::to_micros),
+            started_at: self.started_at.map(|t| crate::services::to_micros(t.0)),
         };
         e.finish(new)
     }
@@ -176,10 +176,10 @@ pub struct UpdateConversationInput {
     /// Whether the contact has the chat window open.
     pub is_chat_opened: MaybeUndefined<bool>,
     /// Who responded; null clears it.
-    pub responded_by: MaybeUndefined<Responder>,
+    pub responded_by: MaybeUndefined<AgentKind>,
     /// When it started; null clears it.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub started_at: MaybeUndefined<DateTime<Utc>>,
+    pub started_at: MaybeUndefined<Timestamp>,
 }
 
 impl UpdateConversationInput {
@@ -205,7 +205,7 @@ impl UpdateConversationInput {
             is_simulation: patch_req(&mut e, "isSimulation", self.is_simulation, |_, v| v),
             is_chat_opened: patch_req(&mut e, "isChatOpened", self.is_chat_opened, |_, v| v),
             responded_by: patch_opt(self.responded_by, |v| Some(v.into())),
-            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t))),
+            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t.0))),
         };
         e.finish(patch)
     }
@@ -221,10 +221,10 @@ pub struct CreateMessageInput {
     /// The channel it went through, when not the conversation's own.
     pub channel: Option<Channel>,
     /// Free-form data of the sending system (at most 16 KiB of JSON, no NUL characters).
-    pub metadata: Option<Json<serde_json::Value>>,
+    pub metadata: Option<Metadata>,
     /// When it was sent; default now.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub sent_at: Option<DateTime<Utc>>,
+    pub sent_at: Option<Timestamp>,
 }
 
 impl CreateMessageInput {
@@ -235,7 +235,7 @@ impl CreateMessageInput {
             direction: self.direction.into(),
             channel: self.channel.map(Into::into),
             metadata: e.metadata(&["input", "metadata"], self.metadata.map(|j| j.0)),
-            sent_at: self.sent_at.map(crate::services::to_micros),
+            sent_at: self.sent_at.map(|t| crate::services::to_micros(t.0)),
         };
         e.finish(new)
     }
@@ -245,9 +245,9 @@ impl CreateMessageInput {
 #[derive(InputObject)]
 pub struct CreateContactInput {
     /// First name (at most 255 characters).
-    pub name: Option<String>,
-    /// Surname (at most 255 characters).
-    pub surname: Option<String>,
+    pub first_name: Option<String>,
+    /// Last name (at most 255 characters).
+    pub last_name: Option<String>,
     /// Phone number: 5 to 20 digits, with spaces and + ( ) - . / allowed between.
     pub phone_number: Option<String>,
     /// Email address.
@@ -258,8 +258,8 @@ impl CreateContactInput {
     pub fn read(self) -> Outcome<contacts::NewContact> {
         let mut e = Errors::default();
         let new = contacts::NewContact {
-            name: e.text(&["input", "name"], self.name, MAX_NAME, false),
-            surname: e.text(&["input", "surname"], self.surname, MAX_NAME, false),
+            name: e.text(&["input", "firstName"], self.first_name, MAX_NAME, false),
+            surname: e.text(&["input", "lastName"], self.last_name, MAX_NAME, false),
             phone_number: e.phone(&["input", "phoneNumber"], self.phone_number),
             email: e.email(&["input", "email"], self.email),
         };
@@ -271,9 +271,9 @@ impl CreateContactInput {
 #[derive(InputObject, Default)]
 pub struct UpdateContactInput {
     /// New first name; null clears it.
-    pub name: MaybeUndefined<String>,
-    /// New surname; null clears it.
-    pub surname: MaybeUndefined<String>,
+    pub first_name: MaybeUndefined<String>,
+    /// New last name; null clears it.
+    pub last_name: MaybeUndefined<String>,
     /// New phone number; null clears it.
     pub phone_number: MaybeUndefined<String>,
     /// New email address; null clears it.
@@ -284,11 +284,11 @@ impl UpdateContactInput {
     pub fn read(self) -> Outcome<contacts::ContactPatch> {
         let mut e = Errors::default();
         let patch = contacts::ContactPatch {
-            name: patch_text(&mut e, self.name, |e, v| {
-                e.text(&["input", "name"], v, MAX_NAME, false)
+            name: patch_text(&mut e, self.first_name, |e, v| {
+                e.text(&["input", "firstName"], v, MAX_NAME, false)
             }),
-            surname: patch_text(&mut e, self.surname, |e, v| {
-                e.text(&["input", "surname"], v, MAX_NAME, false)
+            surname: patch_text(&mut e, self.last_name, |e, v| {
+                e.text(&["input", "lastName"], v, MAX_NAME, false)
             }),
             phone_number: patch_text(&mut e, self.phone_number, |e, v| {
                 e.phone(&["input", "phoneNumber"], v)
@@ -368,14 +368,14 @@ pub struct CreateCallInput {
     /// An http(s) URL of the recording.
     pub recording_url: Option<String>,
     /// Whether an AI or a person took it.
-    pub handled_by: Option<Responder>,
+    pub handled_by: Option<AgentKind>,
     /// A summary (at most 10,000 characters; newlines allowed).
     pub summary: Option<String>,
     /// The campaign it belongs to.
     pub campaign_id: Option<ID>,
     /// When it started.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub started_at: Option<DateTime<Utc>>,
+    pub started_at: Option<Timestamp>,
 }
 
 fn duration(e: &mut Errors, v: Option<i32>) -> Option<i32> {
@@ -396,7 +396,7 @@ impl CreateCallInput {
             handled_by: self.handled_by.map(Into::into),
             summary: e.text(&["input", "summary"], self.summary, MAX_CONTENT, true),
             campaign_id: opt_id(&mut e, "campaignId", self.campaign_id),
-            started_at: self.started_at.map(crate::services::to_micros),
+            started_at: self.started_at.map(|t| crate::services::to_micros(t.0)),
         };
         e.finish(new)
     }
@@ -414,14 +414,14 @@ pub struct UpdateCallInput {
     /// New recording URL; null clears it.
     pub recording_url: MaybeUndefined<String>,
     /// Who took it; null clears it.
-    pub handled_by: MaybeUndefined<Responder>,
+    pub handled_by: MaybeUndefined<AgentKind>,
     /// New summary; null clears it.
     pub summary: MaybeUndefined<String>,
     /// New campaign; null clears it.
     pub campaign_id: MaybeUndefined<ID>,
     /// When it started; null clears it.
     #[graphql(validator(custom = "super::SupportedTime"))]
-    pub started_at: MaybeUndefined<DateTime<Utc>>,
+    pub started_at: MaybeUndefined<Timestamp>,
 }
 
 impl UpdateCallInput {
@@ -443,7 +443,7 @@ impl UpdateCallInput {
                 e.text(&["input", "summary"], v, MAX_CONTENT, true)
             }),
             campaign_id: patch_id(&mut e, "campaignId", self.campaign_id),
-            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t))),
+            started_at: patch_opt(self.started_at, |t| Some(crate::services::to_micros(t.0))),
         };
         e.finish(patch)
     }

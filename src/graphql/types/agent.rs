@@ -1,8 +1,8 @@
 //! `Agent`: a person or AI that answers conversations.
 
 use super::enums::AgentKind;
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{ID, Object};
-use chrono::{DateTime, Utc};
 use entity::agent::Model;
 use std::sync::Arc;
 
@@ -30,11 +30,11 @@ impl Agent {
         self.0.kind.into()
     }
     /// When the agent was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When the agent last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
 }

@@ -1,10 +1,12 @@
 //! `Call`: a phone call behind a conversation.
 
-use super::enums::{CallStatus, Direction, Responder};
+use super::enums::{AgentKind, CallStatus, Direction};
+use super::references::Campaign;
 use super::{Conversation, load_required};
+use crate::auth::Scope;
 use crate::graphql::budget::charge;
+use crate::graphql::scalars::Timestamp;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::call::Model;
 use std::sync::Arc;
 
@@ -38,7 +40,7 @@ impl Call {
         Ok(self.0.recording_url.as_deref())
     }
     /// Whether an AI or a person took the call; null when nobody did.
-    async fn handled_by(&self) -> Option<Responder> {
+    async fn handled_by(&self) -> Option<AgentKind> {
         self.0.handled_by.map(Into::into)
     }
     /// A summary of what was said; null when none was made.
@@ -47,23 +49,24 @@ impl Call {
         charge(ctx, self.0.summary.as_ref().map_or(0, String::len)).await?;
         Ok(self.0.summary.as_deref())
     }
-    /// The campaign the call belongs to; null when none.
-    async fn campaign_id(&self) -> Option<ID> {
-        self.0.campaign_id.map(super::id)
+    /// The campaign the call belongs to (another subgraph's entity); null when none.
+    async fn campaign(&self) -> Option<Campaign> {
+        self.0.campaign_id.map(Campaign::from)
     }
     /// When the call started; null when it never did.
-    async fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.0.started_at
+    async fn started_at(&self) -> Option<Timestamp> {
+        self.0.started_at.map(Timestamp)
     }
     /// When the call was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When the call last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
     /// The conversation the call belongs to.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
         let row =
             load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;

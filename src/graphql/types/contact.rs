@@ -1,11 +1,12 @@
 //! `Contact`: a customer who writes or calls in.
 
 use super::conversation::{ConversationConnection, nested_conversations};
+use crate::auth::Scope;
 use crate::graphql::inputs::{ConversationFilter, ConversationOrder};
 use crate::graphql::pagination::{PageArgs, connection_cost};
+use crate::graphql::scalars::Timestamp;
 use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::contact::Model;
 use std::sync::Arc;
 
@@ -20,15 +21,15 @@ impl Contact {
     pub async fn id(&self) -> ID {
         super::id(self.0.id)
     }
-    /// First name; null when unknown.
-    async fn name(&self) -> Option<&str> {
+    /// First (given) name; null when unknown.
+    async fn first_name(&self) -> Option<&str> {
         self.0.name.as_deref()
     }
-    /// Surname; null when unknown.
-    async fn surname(&self) -> Option<&str> {
+    /// Last (family) name; null when unknown.
+    async fn last_name(&self) -> Option<&str> {
         self.0.surname.as_deref()
     }
-    /// Name and surname joined by a space, either alone when the other is missing; null
+    /// First and last name joined by a space, either alone when the other is missing; null
     /// when both are.
     async fn full_name(&self) -> Option<String> {
         let parts: Vec<&str> = [self.0.name.as_deref(), self.0.surname.as_deref()]
@@ -48,16 +49,19 @@ impl Contact {
         self.0.email.as_deref()
     }
     /// When the contact was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When the contact last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
     /// The contact's conversations, filtered and ordered like the root `conversations`.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

@@ -1,17 +1,19 @@
 //! `Conversation`: a thread between a contact and the company, with its relations.
 
-use super::enums::{Channel, ConversationStatus, Priority, Responder, Source};
+use super::enums::{AgentKind, Channel, ConversationStatus, Priority, Source};
+use super::references::{Campaign, Listing, Session, Task};
 use super::{Agent, Call, Contact, CountSource, Inbox, ListTotal, Message, load, load_required};
+use crate::auth::Scope;
 use crate::graphql::budget::charge;
 use crate::graphql::connection::Connection;
 use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
 use crate::graphql::pagination::{PageArgs, PageRequest, connection, connection_cost};
+use crate::graphql::scalars::Timestamp;
 use crate::services::conversations::{self, Parent};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::conversation::Model;
 use entity::{agent, contact, inbox};
 use std::sync::Arc;
@@ -97,38 +99,40 @@ impl Conversation {
         self.0.is_simulation
     }
     /// Whether an AI or a human responded; null when nobody has yet.
-    async fn responded_by(&self) -> Option<Responder> {
+    async fn responded_by(&self) -> Option<AgentKind> {
         self.0.responded_by.map(Into::into)
     }
     /// True while the contact has the chat window open.
     async fn is_chat_opened(&self) -> bool {
         self.0.is_chat_opened
     }
-    /// The marketing campaign it belongs to; null when none.
-    async fn campaign_id(&self) -> Option<ID> {
-        self.0.campaign_id.map(super::id)
+    /// The marketing campaign it belongs to (another subgraph's entity); null when none.
+    async fn campaign(&self) -> Option<Campaign> {
+        self.0.campaign_id.map(Campaign::from)
     }
-    /// The listing (product, property) it is about; null when none.
-    async fn listing_id(&self) -> Option<ID> {
-        self.0.listing_id.map(super::id)
+    /// The listing (product, property) it is about (another subgraph's entity); null when
+    /// none.
+    async fn listing(&self) -> Option<Listing> {
+        self.0.listing_id.map(Listing::from)
     }
     /// When the conversation started; null when unknown.
-    async fn started_at(&self) -> Option<DateTime<Utc>> {
-        self.0.started_at
+    async fn started_at(&self) -> Option<Timestamp> {
+        self.0.started_at.map(Timestamp)
     }
     /// When its newest message was sent; null when it has none.
-    async fn last_message_at(&self) -> Option<DateTime<Utc>> {
-        self.0.last_message_at
+    async fn last_message_at(&self) -> Option<Timestamp> {
+        self.0.last_message_at.map(Timestamp)
     }
     /// When it was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
     /// The contact on the other side; null when unknown.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
         let Some(id) = self.0.contact_id else {
             return Ok(None);
@@ -136,24 +140,29 @@ impl Conversation {
         Ok(load::<contact::Entity>(ctx, id).await?.map(Contact))
     }
     /// The inbox the conversation came through.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn inbox(&self, ctx: &Context<'_>) -> async_graphql::Result<Inbox> {
         Ok(Inbox(
             load_required::<inbox::Entity>(ctx, self.0.inbox_id).await?,
         ))
     }
     /// The AI agent handling it; null when none.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn agent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
         agent_of(ctx, self.0.agent_id).await
     }
     /// The agent it is assigned to; null when unassigned.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
         agent_of(ctx, self.0.assignee_id).await
     }
     /// The agent who last saw it; null when nobody has.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn seen_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
         agent_of(ctx, self.0.seen_by_id).await
     }
     /// The newest message (by sentAt); null when there are none.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn last_message(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Message>> {
         let key = MessagesOf {
             conversation: self.0.id,
@@ -164,7 +173,10 @@ impl Conversation {
         Ok(page.and_then(|p| p.items.into_iter().next()).map(Message))
     }
     /// The conversation's messages, newest first unless `orderBy` says otherwise.
-    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -200,7 +212,10 @@ impl Conversation {
         ))
     }
     /// The calls behind the conversation, latest start first unless `orderBy` says otherwise.
-    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn calls(
         &self,
         ctx: &Context<'_>,
@@ -236,7 +251,8 @@ impl Conversation {
         ))
     }
     /// The latest call (by start; calls never started come last); null when there are none.
-    async fn call(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Call>> {
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn latest_call(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Call>> {
         let key = CallsOf {
             conversation: self.0.id,
             order: calls::Order::default(),
@@ -245,15 +261,26 @@ impl Conversation {
         let page = loader(ctx).load_one(key).await?;
         Ok(page.and_then(|p| p.items.into_iter().next()).map(Call))
     }
-    /// Ids of the tasks linked to the conversation, ascending.
-    async fn task_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
+    /// The tasks (another subgraph's entities) linked to the conversation, by id ascending.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn tasks(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Task>> {
         let ids = loader(ctx).load_one(LinksOf::Tasks(self.0.id)).await?;
-        Ok(ids.unwrap_or_default().into_iter().map(super::id).collect())
+        Ok(ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(Task::from)
+            .collect())
     }
-    /// Ids of the sessions linked to the conversation, ascending.
-    async fn session_ids(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ID>> {
+    /// The sessions (another subgraph's entities) linked to the conversation, by id
+    /// ascending.
+    #[graphql(guard = "Scope::ReadConversations")]
+    async fn sessions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Session>> {
         let ids = loader(ctx).load_one(LinksOf::Sessions(self.0.id)).await?;
-        Ok(ids.unwrap_or_default().into_iter().map(super::id).collect())
+        Ok(ids
+            .unwrap_or_default()
+            .into_iter()
+            .map(Session::from)
+            .collect())
     }
 }
 

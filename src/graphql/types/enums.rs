@@ -1,4 +1,6 @@
 //! GraphQL enums mirroring the stored enums of the `entity` crate (converted both ways).
+//! Their GraphQL names carry their owner's name (`ConversationChannel`, not `Channel`): the
+//! supergraph is one namespace, and a neighbour's `Channel` with other values would not compose.
 
 use async_graphql::Enum;
 
@@ -18,7 +20,7 @@ pub enum ConversationStatus {
 
 /// How urgent a conversation is.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::Priority")]
+#[graphql(name = "ConversationPriority", remote = "entity::Priority")]
 pub enum Priority {
     /// Can wait.
     Low,
@@ -32,7 +34,7 @@ pub enum Priority {
 
 /// The medium a conversation, message or inbox uses.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::Channel")]
+#[graphql(name = "ConversationChannel", remote = "entity::Channel")]
 pub enum Channel {
     /// WhatsApp.
     Whatsapp,
@@ -52,7 +54,7 @@ pub enum Channel {
 
 /// How a conversation reached the company.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::Source")]
+#[graphql(name = "ConversationSource", remote = "entity::Source")]
 pub enum Source {
     /// The website widget.
     Widget,
@@ -66,7 +68,7 @@ pub enum Source {
 
 /// Which way a message or call went, seen from the company.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::Direction")]
+#[graphql(name = "ConversationDirection", remote = "entity::Direction")]
 pub enum Direction {
     /// From the contact to the company.
     Inbound,
@@ -96,17 +98,8 @@ pub enum CallStatus {
     Canceled,
 }
 
-/// Whether an AI agent or a human answered.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-#[graphql(remote = "entity::Responder")]
-pub enum Responder {
-    /// An AI agent.
-    Ai,
-    /// A person.
-    Human,
-}
-
-/// Whether an agent is a person or an AI.
+/// A person or an AI: what an agent is, and who responded to a conversation or took a
+/// call.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 #[graphql(remote = "entity::AgentKind")]
 pub enum AgentKind {
@@ -114,4 +107,23 @@ pub enum AgentKind {
     Human,
     /// An AI agent.
     Ai,
+}
+
+// Who responded or took a call is stored as its own column type; it says the same thing.
+impl From<entity::Responder> for AgentKind {
+    fn from(r: entity::Responder) -> Self {
+        match r {
+            entity::Responder::Ai => AgentKind::Ai,
+            entity::Responder::Human => AgentKind::Human,
+        }
+    }
+}
+
+impl From<AgentKind> for entity::Responder {
+    fn from(k: AgentKind) -> Self {
+        match k {
+            AgentKind::Ai => entity::Responder::Ai,
+            AgentKind::Human => entity::Responder::Human,
+        }
+    }
 }

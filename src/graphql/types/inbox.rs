@@ -2,11 +2,12 @@
 
 use super::conversation::{ConversationConnection, nested_conversations};
 use super::enums::Channel;
+use crate::auth::Scope;
 use crate::graphql::inputs::{ConversationFilter, ConversationOrder};
 use crate::graphql::pagination::{PageArgs, connection_cost};
+use crate::graphql::scalars::Timestamp;
 use crate::services::conversations::Parent;
 use async_graphql::{Context, ID, Object};
-use chrono::{DateTime, Utc};
 use entity::inbox::Model;
 use std::sync::Arc;
 
@@ -38,17 +39,20 @@ impl Inbox {
         self.0.email.as_deref()
     }
     /// When the inbox was created.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When the inbox last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
     /// Conversations that came through this inbox, filtered and ordered like the root
     /// `conversations`.
     #[allow(clippy::too_many_arguments)]
-    #[graphql(complexity = "connection_cost(first, last, 20, child_complexity)")]
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
     async fn conversations(
         &self,
         ctx: &Context<'_>,

@@ -2,9 +2,11 @@
 
 use super::enums::{Channel, Direction};
 use super::{Contact, Conversation, load, load_required};
+use crate::auth::Scope;
 use crate::graphql::budget::{charge, json_size};
-use async_graphql::{Context, ID, Json, Object};
-use chrono::{DateTime, Utc};
+use crate::graphql::scalars::Metadata;
+use crate::graphql::scalars::Timestamp;
+use async_graphql::{Context, ID, Object};
 use entity::message::Model;
 use std::sync::Arc;
 
@@ -35,37 +37,36 @@ impl Message {
     }
     /// Free-form data the sending system attached; null when none.
     #[graphql(complexity = 20)]
-    async fn metadata(
-        &self,
-        ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<Json<serde_json::Value>>> {
+    async fn metadata(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Metadata>> {
         let Some(metadata) = &self.0.metadata else {
             return Ok(None);
         };
         // Stored metadata is at most MAX_METADATA_BYTES of compact JSON; measuring it
         // exactly would serialize it twice.
         charge(ctx, json_size(metadata)).await?;
-        Ok(Some(Json(metadata.clone())))
+        Ok(Some(Metadata(metadata.clone())))
     }
     /// When it was sent.
-    async fn sent_at(&self) -> DateTime<Utc> {
-        self.0.sent_at
+    async fn sent_at(&self) -> Timestamp {
+        self.0.sent_at.into()
     }
     /// When it was recorded.
-    async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+    async fn created_at(&self) -> Timestamp {
+        self.0.created_at.into()
     }
     /// When it last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+    async fn updated_at(&self) -> Timestamp {
+        self.0.updated_at.into()
     }
     /// The conversation the message belongs to.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
         let row =
             load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
         Ok(Conversation(row))
     }
     /// The contact of the message's conversation; null when the conversation has none.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
         let conversation =
             load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;

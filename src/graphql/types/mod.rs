@@ -10,6 +10,7 @@ pub mod inbox;
 pub mod message;
 pub mod node;
 pub mod payloads;
+pub mod references;
 pub mod search;
 pub mod total;
 

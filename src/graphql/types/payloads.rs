@@ -6,6 +6,7 @@ use async_graphql::{Enum, ID, SimpleObject};
 
 /// Why a mutation refused its input.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(name = "ConversationsUserErrorCode")]
 pub enum UserErrorCode {
     /// The input is malformed or out of bounds.
     BadUserInput,
@@ -17,6 +18,7 @@ pub enum UserErrorCode {
 
 /// A refusal the caller can act on. Nothing was written.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "ConversationsUserError")]
 pub struct UserError {
     /// The path of the offending input, e.g. `["input", "subject"]`.
     pub field: Vec<String>,

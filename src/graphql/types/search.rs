@@ -2,11 +2,16 @@
 
 use super::Message;
 use crate::services::search;
-use async_graphql::{Object, SimpleObject};
+use async_graphql::{ID, Object, SimpleObject};
+use uuid::Uuid;
 
 /// Where the query occurs in a snippet.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(name = "MessageSearchHighlight")]
 pub struct Highlight {
+    /// Identifies this highlight: the hit's id with the offset and length, so the same
+    /// search finds it under the same id (for normalized client caches).
+    pub id: ID,
     /// Offset in the snippet, in Unicode characters (code points), from 0.
     pub start: i32,
     /// Length in Unicode characters.
@@ -16,13 +21,27 @@ pub struct Highlight {
 /// A message that contains the query.
 #[derive(Clone)]
 pub struct MessageSearchHit {
+    pub id: Uuid,
     pub message: Message,
     pub snippet: search::Snippet,
+}
+
+impl MessageSearchHit {
+    /// The hit's id: a uuid (version 5) of the message and the query text, the same
+    /// whenever the same query finds the same message.
+    pub fn id_for(message: Uuid, query: &str) -> Uuid {
+        Uuid::new_v5(&message, query.as_bytes())
+    }
 }
 
 /// A message that contains the query, with the text around the first match.
 #[Object]
 impl MessageSearchHit {
+    /// Identifies this hit for normalized client caches: the same whenever the same query
+    /// finds the same message. Not a `Node` id: `node(id:)` does not take it.
+    async fn id(&self) -> ID {
+        super::id(self.id)
+    }
     /// The message; its `conversation` and `contact` resolve as usual.
     async fn message(&self) -> &Message {
         &self.message
@@ -39,6 +58,7 @@ impl MessageSearchHit {
             .highlights
             .iter()
             .map(|&(start, length)| Highlight {
+                id: ID(format!("{}:{start}:{length}", self.id)),
                 start: start as i32,
                 length: length as i32,
             })

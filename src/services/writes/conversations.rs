@@ -152,9 +152,9 @@ pub async fn update(
     patch: ConversationPatch,
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if find(&*tx, viewer, id).await?.is_none() {
+    let Some(current) = find(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "conversation")]));
-    }
+    };
     let inbox = match patch.inbox_id {
         Patch::Set(v) => Some(v),
         Patch::Keep => None,
@@ -176,12 +176,12 @@ pub async fn update(
     }
     let mut am = ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(id),
-        updated_at: Set(crate::services::now()),
         ..Default::default()
     };
-    apply_patch!(
+    let changed = apply_patch!(
         am,
         patch,
+        current,
         subject,
         status,
         priority,
@@ -199,6 +199,11 @@ pub async fn update(
         responded_by,
         started_at
     );
+    if !changed {
+        // Nothing differs: nothing is written (the transaction ends without a change).
+        return Ok(Ok(current));
+    }
+    am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))

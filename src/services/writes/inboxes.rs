@@ -56,15 +56,19 @@ pub async fn update(
     patch: InboxPatch,
 ) -> Result<Outcome<Model>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
+    let Some(current) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
-    }
+    };
     let mut am = ActiveModel {
         id: sea_orm::ActiveValue::Unchanged(id),
-        updated_at: Set(crate::services::now()),
         ..Default::default()
     };
-    apply_patch!(am, patch, name, channel, phone_number, email);
+    let changed = apply_patch!(am, patch, current, name, channel, phone_number, email);
+    if !changed {
+        // Nothing differs: nothing is written (the transaction ends without a change).
+        return Ok(Ok(current));
+    }
+    am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
