@@ -99,6 +99,6 @@ for i in "${!names[@]}"; do
   printf '  %-4s  %-18s %6ss\n' "${results[$i]}" "${names[$i]}" "${times[$i]}"
   if [ "${results[$i]}" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 done
-echo "clients: $passed passed, $failed failed"
+echo "clients: $passed of ${#results[@]} steps ok"
 [ "$failed" = 0 ] && status=0
 exit "$status"
