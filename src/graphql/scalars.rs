@@ -120,13 +120,13 @@ impl OutputType for Timestamp {
     }
 }
 
-/// A message's metadata: a JSON object (at most 16 KiB of compact JSON), as the client that
-/// wrote it gave it.
+/// A message's metadata: any JSON value (at most 16 KiB of compact JSON), as the client
+/// that wrote it gave it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Metadata(pub serde_json::Value);
 
-/// A message's metadata: a JSON object (at most 16 KiB of compact JSON, no NUL characters),
-/// returned as it was written.
+/// A message's metadata: any JSON value, usually an object (at most 16 KiB of compact JSON,
+/// no NUL characters), returned as it was written.
 #[Scalar(name = "MessageMetadata")]
 impl ScalarType for Metadata {
     fn parse(value: Value) -> InputValueResult<Self> {

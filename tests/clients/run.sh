@@ -17,9 +17,6 @@
 #
 #   bash tests/clients/run.sh                 against <repo>/schema.api.graphql
 #   API_SCHEMA=path bash tests/clients/run.sh against another client schema
-#   bash tests/clients/run.sh --provisional   against a client schema built from schema.graphql
-#                                             with NAMING.md's renames (until schema.api.graphql
-#                                             is committed)
 #   SKIP_INSTALL=1   reuse an existing tests/clients/node_modules
 #   KEEP_WORK=1      keep the scratch directory (artifacts, generated types) even on success
 set -euo pipefail
@@ -32,10 +29,8 @@ now() { if [ -n "${EPOCHREALTIME:-}" ]; then echo "${EPOCHREALTIME/,/.}"; else d
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 step() { printf '\n== clients: %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"; }
 
-provisional=""
 for arg in "$@"; do
   case "$arg" in
-    --provisional) provisional=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument $arg (see --help)" ;;
   esac
@@ -56,16 +51,12 @@ trap cleanup EXIT
 export WORK_DIR="$work"
 
 # The schema, as an absolute path (API_SCHEMA is relative to where run.sh was started).
-if [ -n "$provisional" ]; then
-  [ -z "${API_SCHEMA:-}" ] || die "--provisional and API_SCHEMA exclude each other"
-  node "$here/scripts/provisional-schema.mjs" "$root/schema.graphql" "$work/provisional-api.graphql"
-  API_SCHEMA="$work/provisional-api.graphql"
-elif [ -n "${API_SCHEMA:-}" ]; then
+if [ -n "${API_SCHEMA:-}" ]; then
   case "$API_SCHEMA" in /*) ;; *) API_SCHEMA="$PWD/$API_SCHEMA" ;; esac
 else
   API_SCHEMA="$root/schema.api.graphql"
 fi
-[ -f "$API_SCHEMA" ] || die "no client schema at $API_SCHEMA: commit schema.api.graphql (\`conversations-graph schema --api\`), or run with --provisional, or set API_SCHEMA"
+[ -f "$API_SCHEMA" ] || die "no client schema at $API_SCHEMA: regenerate schema.api.graphql (\`conversations-graph schema --api\`), or set API_SCHEMA"
 export API_SCHEMA
 echo "clients: schema $API_SCHEMA"
 

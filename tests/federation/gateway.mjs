@@ -160,7 +160,7 @@ async function startGateway(supergraphSdl, urls, calls) {
 
 /**
  * The queries of the shape comparison, with what the spec's null propagation gives under the
- * schema of NAMING.md (connection `nodes` items nullable; `Conversation.messages` and
+ * schema (connection `nodes` items nullable; `Conversation.messages` and
  * `Query.conversations` non-null; `Query.conversation` nullable): the direct answer's `data`
  * (`undefined`: not checked, only key order) and its errors' paths and code. `first` above
  * 100 is refused with BAD_USER_INPUT at the field that takes it.

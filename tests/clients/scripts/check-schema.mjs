@@ -6,7 +6,7 @@
 //   - what Relay needs: `interface Node { id: ID! }`, `Query.node(id: ID!): Node`, and `id: ID!`
 //     wherever an object has an `id` (Relay itself also takes `id: ID`; the contract says ID!);
 //   - the Relay connection shape of every *Connection type, with the nullability decided in
-//     NAMING.md: `edges: [XEdge]!`, `nodes: [X]!`, `pageInfo: PageInfo!`, `XEdge.cursor: String!`,
+//     the schema contract: `edges: [XEdge]!`, `nodes: [X]!`, `pageInfo: PageInfo!`, `XEdge.cursor: String!`,
 //     `XEdge.node: X` (nullable), and PageInfo's four standard fields.
 import { readFileSync } from "node:fs";
 import {
@@ -99,7 +99,7 @@ if (schema) {
     else if (String(field.type) !== shape) problems.push(`${type.name}.${name} is \`${field.type}\`, expected \`${shape}\`${why}`);
   };
   const relayNeeds = " (Relay's @connection needs it)";
-  const nullableItems = " (NAMING.md: connection items are nullable)";
+  const nullableItems = " (the schema contract: connection items are nullable)";
   const pageInfo = schema.getType("PageInfo");
   if (!(pageInfo instanceof GraphQLObjectType)) problems.push("no `type PageInfo`");
   else {

@@ -17,8 +17,7 @@ export function schemaPath() {
     fail(
       `no client schema at ${path}.\n` +
         "  It is what `conversations-graph schema --api` prints, committed at the repository root.\n" +
-        "  Until it exists: bash tests/clients/run.sh --provisional (builds one from schema.graphql and NAMING's renames),\n" +
-        "  or set API_SCHEMA to a client schema file.",
+        "  Regenerate it with `cargo run -- schema --api > schema.api.graphql`, or set API_SCHEMA to a client schema file.",
     );
   }
   return path;
