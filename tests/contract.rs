@@ -216,6 +216,57 @@ async fn keys_come_in_selection_order_through_aliases_and_fragments(app: &TestAp
     );
 }
 
+async fn skip_and_include_read_variable_defaults(app: &TestApp) {
+    fx::load(app.conn()).await;
+    // Left out, `$on` and `$off` are both true.
+    let data = app
+        .data(
+            &app.reader(ALPHA),
+            "query ($id: ID!, $on: Boolean = true, $off: Boolean = true) {
+               conversation(id: $id) { status @include(if: $on) subject @skip(if: $off) id }
+               conversations(first: 1) { pageInfo { hasNextPage @skip(if: $off) } }
+             }",
+            json!({ "id": sid("C01") }),
+        )
+        .await;
+    assert_eq!(
+        data,
+        json!({
+            "conversation": { "status": "OPEN", "id": sid("C01") },
+            // Every field of pageInfo skipped: an empty object, not a null.
+            "conversations": { "pageInfo": {} },
+        })
+    );
+}
+
+async fn a_failed_mutation_leaves_the_others_payloads(app: &TestApp) {
+    fx::load(app.conn()).await;
+    let body = app
+        .graphql(
+            &common::writes::writer(app, ALPHA),
+            "mutation ($c: ID!) {
+               a: createContact(input: { firstName: \"Ann\" }) { contact { firstName } userErrors { code } }
+               b: createMessage(conversationId: $c, input: {
+                    content: \"x\", direction: INBOUND, sentAt: \"0000-01-01T00:00:00Z\" }) {
+                  message { id } }
+               c: updateContact(id: \"not a uuid\", input: {}) { contact { id } userErrors { code field } }
+             }",
+            json!({ "c": sid("C01") }),
+        )
+        .await;
+    assert_eq!(
+        body["data"],
+        json!({
+            "a": { "contact": { "firstName": "Ann" }, "userErrors": [] },
+            "b": null,
+            "c": { "contact": null, "userErrors": [{ "code": "BAD_USER_INPUT", "field": ["id"] }] },
+        }),
+        "{body:#}"
+    );
+    assert_eq!(error_paths(&body), [r#"["b"]"#]);
+    assert_eq!(codes(&body), ["BAD_USER_INPUT"]);
+}
+
 // ---------------------------------------------------------------------------------------
 // A row deleted by a racing request costs that row only
 // ---------------------------------------------------------------------------------------
@@ -797,6 +848,8 @@ both_backends!(
     a_failed_nested_list_nulls_only_its_item,
     an_error_inside_a_lookup_nulls_the_nullable_lookup,
     keys_come_in_selection_order_through_aliases_and_fragments,
+    skip_and_include_read_variable_defaults,
+    a_failed_mutation_leaves_the_others_payloads,
     a_row_deleted_between_two_statements_costs_only_that_row,
     a_write_only_token_gets_own_fields_and_no_relations,
     updates_that_change_nothing_write_nothing,

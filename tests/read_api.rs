@@ -461,6 +461,27 @@ async fn filter_by_campaign_matches_the_conversation_or_any_of_its_calls(app: &T
     .await;
 }
 
+/// listingId (REST: propertyId): C02 is LIST1's; Beta's BX1 is LIST1's too, and stays out.
+async fn filter_by_listing(app: &TestApp) {
+    fx::load(app.conn()).await;
+    check_filters(
+        app,
+        vec![
+            (json!({ "listingId": sid("LIST1") }), vec!["C02"]),
+            (json!({ "listingId": sid("LIST9") }), vec![]),
+            // The exact complement: every conversation without a listing too.
+            (
+                json!({ "not": { "listingId": sid("LIST1") } }),
+                CONV_UPDATED_DESC
+                    .into_iter()
+                    .filter(|l| *l != "C02")
+                    .collect(),
+            ),
+        ],
+    )
+    .await;
+}
+
 async fn filter_by_task_and_session_links(app: &TestApp) {
     fx::load(app.conn()).await;
     check_filters(
@@ -2801,6 +2822,7 @@ both_backends!(
     filter_by_inbox_contact_agent_and_assignee,
     filter_unassigned_true_and_false,
     filter_by_campaign_matches_the_conversation_or_any_of_its_calls,
+    filter_by_listing,
     filter_by_task_and_session_links,
     filter_by_status_priority_channel_and_their_lists,
     filter_by_source_flags_and_responder,

@@ -62,9 +62,8 @@ pub struct Checked {
     request: Request,
     /// Its complexity (each `_entities` representation counted).
     pub cost: u64,
-    /// The document as the client sent it (with the `__typename`s `shape::prepare` adds),
-    /// for shaping the response.
-    document: Arc<async_graphql::parser::types::ExecutableDocument>,
+    /// The document as the client sent it, for shaping the response.
+    document: async_graphql::parser::types::ExecutableDocument,
     plan: shape::Plan,
 }
 
@@ -106,15 +105,14 @@ impl Served {
     pub async fn check(&self, mut request: Request) -> Result<Checked, Response> {
         nesting::check(&request.query, self.limits.max_nesting())
             .map_err(|error| Response::from_errors(vec![error]))?;
-        let mut document = match request.parsed_query() {
+        let document = match request.parsed_query() {
             Ok(document) => document.clone(),
             Err(error) => return Err(Response::from_errors(vec![error])),
         };
-        let plan = shape::prepare(
-            &self.shapes,
-            &mut document,
+        shape::with_defaults(
+            &document,
             request.operation_name.as_deref(),
-            &request.variables,
+            &mut request.variables,
         );
         let mut probe = Request::new(String::new()).variables(request.variables.clone());
         probe.operation_name = request.operation_name.clone();
@@ -127,11 +125,20 @@ impl Served {
             Some(async_graphql::Value::Number(n)) => n.as_u64().unwrap_or(u64::MAX),
             _ => u64::MAX,
         };
-        request.set_parsed_query(document.clone());
+        // What executes has the `__typename`s the response's shape needs; the client's
+        // document, checked above, is what shapes it.
+        let mut executed = document.clone();
+        let plan = shape::prepare(
+            &self.shapes,
+            &mut executed,
+            request.operation_name.as_deref(),
+            &request.variables,
+        );
+        request.set_parsed_query(executed);
         Ok(Checked {
             request,
             cost,
-            document: Arc::new(document),
+            document,
             plan,
         })
     }

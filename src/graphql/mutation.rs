@@ -16,7 +16,8 @@ use crate::services::writes::{agents, calls, contacts, conversations, inboxes, m
 use async_graphql::{Context, ID, MergedObject, Object};
 use uuid::Uuid;
 
-/// The root of every write.
+/// The root of every write. A payload is null only when its mutation failed with an error
+/// (see `errors`): the other mutations of the request keep their payloads.
 #[derive(MergedObject, Default)]
 pub struct Mutation(WriteMutation);
 
@@ -57,13 +58,13 @@ impl WriteMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new conversation.")] input: CreateConversationInput,
-    ) -> async_graphql::Result<CreateConversationPayload> {
+    ) -> async_graphql::Result<Option<CreateConversationPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| conversations::create(db, viewer, new)).await?;
-        Ok(CreateConversationPayload::new(split(
+        Ok(Some(CreateConversationPayload::new(split(
             outcome,
             Conversation::from,
-        )))
+        ))))
     }
 
     /// Changes the given fields of a conversation; absent fields stay, `null` clears.
@@ -73,17 +74,17 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation's id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateConversationInput,
-    ) -> async_graphql::Result<UpdateConversationPayload> {
+    ) -> async_graphql::Result<Option<UpdateConversationPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| {
             conversations::update(db, viewer, id, patch)
         })
         .await?;
-        Ok(UpdateConversationPayload::new(split(
+        Ok(Some(UpdateConversationPayload::new(split(
             outcome,
             Conversation::from,
-        )))
+        ))))
     }
 
     /// Deletes a conversation with its messages, calls and links, recording the reason.
@@ -94,11 +95,11 @@ impl WriteMutation {
         #[graphql(desc = "The conversation's id.")] id: ID,
         #[graphql(desc = "Why it is deleted (kept in the audit log; at most 1,000 characters).")]
         reason: Option<String>,
-    ) -> async_graphql::Result<DeleteConversationPayload> {
+    ) -> async_graphql::Result<Option<DeleteConversationPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| conversations::delete(db, viewer, id, r)).await?;
-        Ok(DeleteConversationPayload::new(deleted(outcome)))
+        Ok(Some(DeleteConversationPayload::new(deleted(outcome))))
     }
 
     /// Adds a message to a conversation, moving its lastMessageAt forward (never back).
@@ -108,18 +109,18 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation the message belongs to.")] conversation_id: ID,
         #[graphql(desc = "The new message.")] input: CreateMessageInput,
-    ) -> async_graphql::Result<CreateMessagePayload> {
+    ) -> async_graphql::Result<Option<CreateMessagePayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("conversationId", &conversation_id), input.read());
         let outcome = run(read, |(c, new)| messages::create(db, viewer, c, new)).await?;
         let (pair, user_errors) =
             split(outcome, |(m, c)| (Message::from(m), Conversation::from(c)));
         let (message, conversation) = pair.unzip();
-        Ok(CreateMessagePayload {
+        Ok(Some(CreateMessagePayload {
             message,
             conversation,
             user_errors,
-        })
+        }))
     }
 
     /// Deletes a message; the conversation's lastMessageAt becomes its newest remaining one.
@@ -129,11 +130,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The message's id.")] id: ID,
         #[graphql(desc = "Why it is deleted (kept in the audit log).")] reason: Option<String>,
-    ) -> async_graphql::Result<DeleteMessagePayload> {
+    ) -> async_graphql::Result<Option<DeleteMessagePayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| messages::delete(db, viewer, id, r)).await?;
-        Ok(DeleteMessagePayload::new(deleted(outcome)))
+        Ok(Some(DeleteMessagePayload::new(deleted(outcome))))
     }
 
     /// Creates a contact.
@@ -142,10 +143,13 @@ impl WriteMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new contact.")] input: CreateContactInput,
-    ) -> async_graphql::Result<CreateContactPayload> {
+    ) -> async_graphql::Result<Option<CreateContactPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| contacts::create(db, viewer, new)).await?;
-        Ok(CreateContactPayload::new(split(outcome, Contact::from)))
+        Ok(Some(CreateContactPayload::new(split(
+            outcome,
+            Contact::from,
+        ))))
     }
 
     /// Changes the given fields of a contact; absent fields stay, `null` clears.
@@ -155,11 +159,14 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The contact's id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateContactInput,
-    ) -> async_graphql::Result<UpdateContactPayload> {
+    ) -> async_graphql::Result<Option<UpdateContactPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| contacts::update(db, viewer, id, patch)).await?;
-        Ok(UpdateContactPayload::new(split(outcome, Contact::from)))
+        Ok(Some(UpdateContactPayload::new(split(
+            outcome,
+            Contact::from,
+        ))))
     }
 
     /// Deletes a contact. Refused (CONFLICT) while it has conversations, unless `cascade`.
@@ -171,11 +178,11 @@ impl WriteMutation {
         #[graphql(desc = "Also delete the contact's conversations.", default = false)]
         cascade: bool,
         #[graphql(desc = "Why it is deleted (kept in the audit log).")] reason: Option<String>,
-    ) -> async_graphql::Result<DeleteContactPayload> {
+    ) -> async_graphql::Result<Option<DeleteContactPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| contacts::delete(db, viewer, id, cascade, r)).await?;
-        Ok(DeleteContactPayload::new(deleted(outcome)))
+        Ok(Some(DeleteContactPayload::new(deleted(outcome))))
     }
 
     /// Creates an inbox.
@@ -184,10 +191,10 @@ impl WriteMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new inbox.")] input: CreateInboxInput,
-    ) -> async_graphql::Result<CreateInboxPayload> {
+    ) -> async_graphql::Result<Option<CreateInboxPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| inboxes::create(db, viewer, new)).await?;
-        Ok(CreateInboxPayload::new(split(outcome, Inbox::from)))
+        Ok(Some(CreateInboxPayload::new(split(outcome, Inbox::from))))
     }
 
     /// Changes the given fields of an inbox; absent fields stay, `null` clears.
@@ -197,11 +204,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The inbox's id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateInboxInput,
-    ) -> async_graphql::Result<UpdateInboxPayload> {
+    ) -> async_graphql::Result<Option<UpdateInboxPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| inboxes::update(db, viewer, id, patch)).await?;
-        Ok(UpdateInboxPayload::new(split(outcome, Inbox::from)))
+        Ok(Some(UpdateInboxPayload::new(split(outcome, Inbox::from))))
     }
 
     /// Deletes an inbox. Refused (CONFLICT) while it has conversations, unless `cascade`.
@@ -212,11 +219,11 @@ impl WriteMutation {
         #[graphql(desc = "The inbox's id.")] id: ID,
         #[graphql(desc = "Also delete the inbox's conversations.", default = false)] cascade: bool,
         #[graphql(desc = "Why it is deleted (kept in the audit log).")] reason: Option<String>,
-    ) -> async_graphql::Result<DeleteInboxPayload> {
+    ) -> async_graphql::Result<Option<DeleteInboxPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| inboxes::delete(db, viewer, id, cascade, r)).await?;
-        Ok(DeleteInboxPayload::new(deleted(outcome)))
+        Ok(Some(DeleteInboxPayload::new(deleted(outcome))))
     }
 
     /// Records a call of a conversation.
@@ -226,11 +233,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation the call belongs to.")] conversation_id: ID,
         #[graphql(desc = "The new call.")] input: CreateCallInput,
-    ) -> async_graphql::Result<CreateCallPayload> {
+    ) -> async_graphql::Result<Option<CreateCallPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("conversationId", &conversation_id), input.read());
         let outcome = run(read, |(c, new)| calls::create(db, viewer, c, new)).await?;
-        Ok(CreateCallPayload::new(split(outcome, Call::from)))
+        Ok(Some(CreateCallPayload::new(split(outcome, Call::from))))
     }
 
     /// Changes the given fields of a call; absent fields stay, `null` clears.
@@ -240,11 +247,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The call's id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateCallInput,
-    ) -> async_graphql::Result<UpdateCallPayload> {
+    ) -> async_graphql::Result<Option<UpdateCallPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| calls::update(db, viewer, id, patch)).await?;
-        Ok(UpdateCallPayload::new(split(outcome, Call::from)))
+        Ok(Some(UpdateCallPayload::new(split(outcome, Call::from))))
     }
 
     /// Deletes a call.
@@ -254,11 +261,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The call's id.")] id: ID,
         #[graphql(desc = "Why it is deleted (kept in the audit log).")] reason: Option<String>,
-    ) -> async_graphql::Result<DeleteCallPayload> {
+    ) -> async_graphql::Result<Option<DeleteCallPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| calls::delete(db, viewer, id, r)).await?;
-        Ok(DeleteCallPayload::new(deleted(outcome)))
+        Ok(Some(DeleteCallPayload::new(deleted(outcome))))
     }
 
     /// Creates an agent.
@@ -267,10 +274,10 @@ impl WriteMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The new agent.")] input: CreateAgentInput,
-    ) -> async_graphql::Result<CreateAgentPayload> {
+    ) -> async_graphql::Result<Option<CreateAgentPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let outcome = run(input.read(), |new| agents::create(db, viewer, new)).await?;
-        Ok(CreateAgentPayload::new(split(outcome, Agent::from)))
+        Ok(Some(CreateAgentPayload::new(split(outcome, Agent::from))))
     }
 
     /// Changes the given fields of an agent; absent fields stay, `null` clears.
@@ -280,11 +287,11 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The agent's id.")] id: ID,
         #[graphql(desc = "The changes.")] input: UpdateAgentInput,
-    ) -> async_graphql::Result<UpdateAgentPayload> {
+    ) -> async_graphql::Result<Option<UpdateAgentPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), input.read());
         let outcome = run(read, |(id, patch)| agents::update(db, viewer, id, patch)).await?;
-        Ok(UpdateAgentPayload::new(split(outcome, Agent::from)))
+        Ok(Some(UpdateAgentPayload::new(split(outcome, Agent::from))))
     }
 
     /// Deletes an agent; its conversations lose that assignee, AI agent or seen-by.
@@ -294,10 +301,10 @@ impl WriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The agent's id.")] id: ID,
         #[graphql(desc = "Why it is deleted (kept in the audit log).")] reason: Option<String>,
-    ) -> async_graphql::Result<DeleteAgentPayload> {
+    ) -> async_graphql::Result<Option<DeleteAgentPayload>> {
         let (db, viewer) = (db(ctx), viewer(ctx)?);
         let read = both(id_arg("id", &id), self::reason(reason));
         let outcome = run(read, |(id, r)| agents::delete(db, viewer, id, r)).await?;
-        Ok(DeleteAgentPayload::new(deleted(outcome)))
+        Ok(Some(DeleteAgentPayload::new(deleted(outcome))))
     }
 }

@@ -55,8 +55,10 @@ impl ScalarType for Timestamp {
 }
 
 /// The scalar's registration, as `#[Scalar]` writes it, with `@specifiedBy` written as a
-/// directive of its own as well: async-graphql's federation SDL (`_service { sdl }`) leaves
-/// `specified_by_url` out, and the supergraph should carry it.
+/// directive of its own as well: async-graphql prints `specified_by_url` only when the SDL
+/// export asks for it (`include_specified_by`), which neither `sdl()` nor the federation
+/// SDL of `_service { sdl }` does, and the supergraph should carry it. (An export with
+/// `include_specified_by` would print it twice; nothing here uses one.)
 fn timestamp_type() -> registry::MetaType {
     let mut url = IndexMap::new();
     url.insert("url".to_owned(), Value::String(SPECIFIED_BY.to_owned()));

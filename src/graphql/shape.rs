@@ -3,7 +3,8 @@
 //! gives it.
 //!
 //! async-graphql 7 leaves a field that failed out of its parent object, fails a whole list
-//! when one item does, and inserts the fields of an object in the order they finish. After
+//! when one item's own resolution fails, answers null for an object none of whose fields
+//! gave a value, and inserts the fields of an object in the order they finish. After
 //! execution, `complete` walks the operation's selection over the data once and rebuilds
 //! it: every selected response key in selection order; a field that failed is null; a null
 //! in a non-null position makes its nearest nullable parent null, up to `data` itself. The
@@ -11,8 +12,10 @@
 //!
 //! Objects of an interface or union type need their concrete type to collect fields
 //! through type conditions; `prepare` adds a `__typename` to those selections before
-//! execution, marked by a position no parsed field has, and `complete` drops it again
-//! unless the client selected it too.
+//! execution (after the request's checks, so it costs the client nothing), under a response
+//! key no document can spell, and `complete` reads it and drops it again. Fragments apply as
+//! async-graphql applies them when it executes: to the object's own type and its
+//! interfaces.
 
 use async_graphql::parser::types::{
     BaseType, Directive, DocumentOperations, ExecutableDocument, Field, OperationDefinition,
@@ -35,6 +38,7 @@ struct Shape {
     fields: HashMap<Name, Type>,
     /// Set for interfaces and unions: the object types that can stand in their place.
     possible: Option<HashSet<Name>>,
+    interface: bool,
 }
 
 impl Shapes {
@@ -62,15 +66,18 @@ impl Shapes {
                     Shape {
                         fields: field_map(&object.fields),
                         possible: None,
+                        interface: false,
                     }
                 }
                 TypeKind::Interface(interface) => Shape {
                     fields: field_map(&interface.fields),
                     possible: Some(HashSet::new()),
+                    interface: true,
                 },
                 TypeKind::Union(union) => Shape {
                     fields: HashMap::new(),
                     possible: Some(union.members.iter().map(|m| m.node.clone()).collect()),
+                    interface: false,
                 },
                 _ => continue,
             };
@@ -88,6 +95,16 @@ impl Shapes {
         }
     }
 
+    /// Whether an object of type `object` can stand where `ty` is expected.
+    fn can_be(&self, ty: &str, object: &str) -> bool {
+        ty == object
+            || self
+                .types
+                .get(ty)
+                .and_then(|s| s.possible.as_ref())
+                .is_some_and(|p| p.contains(object))
+    }
+
     fn is_abstract(&self, name: &str) -> bool {
         self.types.get(name).is_some_and(|s| s.possible.is_some())
     }
@@ -96,12 +113,16 @@ impl Shapes {
         self.types.get(parent)?.fields.get(name)
     }
 
-    /// Whether a fragment on `condition` applies to an object of type `object`.
+    /// Whether a fragment on `condition` applies to an object of type `object`: its own
+    /// type or one of its interfaces. (A fragment on a union inside an object selection
+    /// would apply by the spec, but async-graphql does not execute it, and the shape
+    /// follows what was executed.)
     fn applies(&self, condition: &str, object: &str) -> bool {
         condition == object
             || self
                 .types
                 .get(condition)
+                .filter(|s| s.interface)
                 .and_then(|s| s.possible.as_ref())
                 .is_some_and(|p| p.contains(object))
     }
@@ -110,6 +131,9 @@ impl Shapes {
 /// Where `prepare` puts the `__typename` it adds: line 0, which no parsed field has.
 const ADDED: Pos = Pos { line: 0, column: 0 };
 
+/// The response key of the added `__typename`: with a space, so no alias can be it.
+const TYPE_KEY: &str = "__typename of";
+
 /// What `complete` needs of a request, taken before it executes.
 #[derive(Debug, Clone, Default)]
 pub struct Plan {
@@ -117,8 +141,9 @@ pub struct Plan {
     flags: HashMap<Name, bool>,
 }
 
-/// Readies `document` for `complete`: adds a `__typename` to every selection of an
-/// interface or union type, and records the `@skip` / `@include` variables' values.
+/// Readies `document` for execution and `complete`: adds a `__typename` to every
+/// selection of an interface or union type, and records the values of the `@skip` /
+/// `@include` variables (`with_defaults` has given every variable its value).
 pub fn prepare(
     shapes: &Shapes,
     document: &mut ExecutableDocument,
@@ -144,11 +169,7 @@ pub fn prepare(
     if let Some(op) = operation(document, operation_name) {
         for definition in &op.variable_definitions {
             let name = &definition.node.name.node;
-            let value =
-                variables
-                    .get(name)
-                    .or(definition.node.default_value.as_ref().map(|d| &d.node));
-            if let Some(Value::Boolean(b)) = value {
+            if let Some(Value::Boolean(b)) = variables.get(name) {
                 plan.flags.insert(name.clone(), *b);
             }
         }
@@ -164,11 +185,10 @@ fn add_typenames(shapes: &Shapes, parent: &str, set: &mut SelectionSet) {
                 let Some(ty) = shapes.field(parent, &field.name.node) else {
                     continue;
                 };
-                let named = named_type(ty);
                 if field.selection_set.node.items.is_empty() {
                     continue;
                 }
-                let named = named.to_owned();
+                let named = named_type(ty).to_owned();
                 add_typenames(shapes, &named, &mut field.selection_set.node);
                 if shapes.is_abstract(&named) {
                     insert_typename(&mut field.selection_set.node);
@@ -187,20 +207,10 @@ fn add_typenames(shapes: &Shapes, parent: &str, set: &mut SelectionSet) {
     }
 }
 
-/// Adds `__typename` to `set` unless a selection directly in it already answers under
-/// that key with another field (an alias), which would clash.
+/// Adds `TYPE_KEY: __typename` to `set`.
 fn insert_typename(set: &mut SelectionSet) {
-    let clash = set.items.iter().any(|item| match &item.node {
-        Selection::Field(f) => {
-            f.node.response_key().node == "__typename" && f.node.name.node != "__typename"
-        }
-        _ => false,
-    });
-    if clash {
-        return;
-    }
     let field = Field {
-        alias: None,
+        alias: Some(Positioned::new(Name::new(TYPE_KEY), ADDED)),
         name: Positioned::new(Name::new("__typename"), ADDED),
         arguments: Vec::new(),
         directives: Vec::new(),
@@ -216,6 +226,27 @@ fn named_type(ty: &Type) -> &str {
     match &ty.base {
         BaseType::Named(name) => name,
         BaseType::List(inner) => named_type(inner),
+    }
+}
+
+/// Gives every variable of the operation that the request left out its default value
+/// (the spec's CoerceVariableValues), so that `@skip` and `@include` read it as everything
+/// else does: async-graphql applies defaults to arguments but not to those directives.
+pub fn with_defaults(
+    document: &ExecutableDocument,
+    operation_name: Option<&str>,
+    variables: &mut Variables,
+) {
+    let Some(op) = operation(document, operation_name) else {
+        return;
+    };
+    for definition in &op.variable_definitions {
+        let name = &definition.node.name.node;
+        if let Some(default) = &definition.node.default_value
+            && !variables.contains_key(name)
+        {
+            variables.insert(name.clone(), default.node.clone());
+        }
     }
 }
 
@@ -255,7 +286,8 @@ pub fn complete(
     let Some(op) = operation(document, operation_name) else {
         return;
     };
-    if response.data == Value::Null && response.errors.iter().all(|e| e.path.is_empty()) {
+    let executed = response.errors.is_empty() || response.errors.iter().any(|e| !e.path.is_empty());
+    if response.data == Value::Null && !executed {
         return;
     }
     // Objects that async-graphql made null because every selected field of theirs failed:
@@ -282,6 +314,7 @@ pub fn complete(
         shapes,
         document,
         plan,
+        track: !failed_within.is_empty(),
         failed_within,
     };
     let data = std::mem::take(&mut response.data);
@@ -301,6 +334,8 @@ struct Walk<'a> {
     document: &'a ExecutableDocument,
     plan: &'a Plan,
     failed_within: HashSet<Vec<Step>>,
+    /// Whether the path is needed: only to look it up in `failed_within`.
+    track: bool,
 }
 
 type Object = async_graphql::indexmap::IndexMap<Name, Value>;
@@ -313,13 +348,9 @@ impl<'a> Walk<'a> {
         sets: &[&'a SelectionSet],
         path: &mut Vec<Step>,
     ) -> Result<Object, Propagate> {
-        let concrete = if self.shapes.is_abstract(ty) {
-            match value.get("__typename") {
-                Some(Value::String(name)) => name.clone(),
-                _ => ty.to_owned(),
-            }
-        } else {
-            ty.to_owned()
+        let concrete = match value.swap_remove(TYPE_KEY) {
+            Some(Value::String(name)) if self.shapes.can_be(ty, &name) => name,
+            _ => ty.to_owned(),
         };
         let fields = self.collect(&concrete, sets);
         let mut out = Object::with_capacity(fields.len());
@@ -338,9 +369,13 @@ impl<'a> Walk<'a> {
                 continue;
             };
             let subsets: Vec<&SelectionSet> = group.iter().map(|f| &f.selection_set.node).collect();
-            path.push(Step::Key(key.to_string()));
+            if self.track {
+                path.push(Step::Key(key.to_string()));
+            }
             let done = self.value(raw, field_type, &subsets, path);
-            path.pop();
+            if self.track {
+                path.pop();
+            }
             out.insert(key, done?);
         }
         Ok(out)
@@ -363,9 +398,12 @@ impl<'a> Walk<'a> {
         let raw = match raw {
             None => return null(),
             Some(Value::Null) => {
-                // async-graphql answers null for an object none of whose fields resolved.
+                // async-graphql answers null for an object none of whose selected fields
+                // gave a value: they all failed, or were all skipped. At a non-null
+                // position that is the only way to get a null (a failed field is a missing
+                // key); at a nullable one, only an error below it says so.
                 let composite = self.shapes.types.contains_key(named_type(ty));
-                if composite && self.failed_within.contains(path.as_slice()) {
+                if composite && (!ty.nullable || self.failed_within.contains(path.as_slice())) {
                     match &ty.base {
                         BaseType::Named(_) => Value::Object(Object::new()),
                         BaseType::List(_) => return null(),
@@ -380,9 +418,13 @@ impl<'a> Walk<'a> {
             (BaseType::List(inner), Value::List(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.into_iter().enumerate() {
-                    path.push(Step::Index(i));
+                    if self.track {
+                        path.push(Step::Index(i));
+                    }
                     let done = self.value(Some(item), inner, sets, path);
-                    path.pop();
+                    if self.track {
+                        path.pop();
+                    }
                     match done {
                         Ok(item) => out.push(item),
                         Err(Propagate) => return null(),
@@ -627,13 +669,13 @@ mod tests {
         let Selection::Field(node) = &op.node.selection_set.node.items[0].node else {
             unreachable!()
         };
-        assert!(
-            node.node.selection_set.node.items.iter().any(
-                |s| matches!(&s.node, Selection::Field(f) if f.node.name.node == "__typename")
-            )
-        );
+        assert!(node.node.selection_set.node.items.iter().any(|s| matches!(
+            &s.node,
+            Selection::Field(f) if f.node.name.node == "__typename"
+                && f.node.response_key().node == TYPE_KEY
+        )));
         let mut response = Response::new(value!({
-            "node": { "x": 5, "id": "1", "__typename": "A" }
+            "node": { "x": 5, "id": "1", "__typename of": "A" }
         }));
         complete(&shapes, &document, None, &plan, &mut response);
         assert_eq!(
@@ -649,12 +691,47 @@ mod tests {
             "query($no: Boolean = true) { a { second: x @skip(if: $no) first: y x @include(if: false) id } }",
         )
         .unwrap();
-        let plan = prepare(&shapes, &mut document, None, &Variables::default());
+        let mut variables = Variables::default();
+        with_defaults(&document, None, &mut variables);
+        let plan = prepare(&shapes, &mut document, None, &variables);
         let mut response = Response::new(value!({ "a": { "id": "1", "first": 2 } }));
         complete(&shapes, &document, None, &plan, &mut response);
         assert_eq!(
             serde_json::to_string(&response.data).unwrap(),
             r#"{"a":{"first":2,"id":"1"}}"#
+        );
+    }
+
+    #[test]
+    fn an_object_whose_fields_were_all_skipped_is_empty_not_null() {
+        // async-graphql answers such an object as null; no error explains it.
+        let data = value!({ "must": null });
+        assert_eq!(
+            run("{ must { y @skip(if: true) } }", data, &[]),
+            r#"{"must":{}}"#
+        );
+        assert_eq!(run("{ a @skip(if: true) }", Value::Null, &[]), "{}");
+    }
+
+    #[test]
+    fn a_left_out_variable_takes_its_default_for_skip_and_include() {
+        let shapes = shapes();
+        let query = "query($on: Boolean = true, $off: Boolean = true) { a { x @include(if: $on) y @skip(if: $off) id } }";
+        let mut document = async_graphql::parser::parse_query(query).unwrap();
+        let mut variables = Variables::from_json(serde_json::json!({ "off": false }));
+        with_defaults(&document, None, &mut variables);
+        assert_eq!(
+            variables.into_value(),
+            value!({ "off": false, "on": true }),
+            "a given value stays"
+        );
+        let variables = Variables::from_json(serde_json::json!({ "off": false, "on": true }));
+        let plan = prepare(&shapes, &mut document, None, &variables);
+        let mut response = Response::new(value!({ "a": { "id": "1", "y": 2, "x": 1 } }));
+        complete(&shapes, &document, None, &plan, &mut response);
+        assert_eq!(
+            serde_json::to_string(&response.data).unwrap(),
+            r#"{"a":{"x":1,"y":2,"id":"1"}}"#
         );
     }
 

@@ -23,6 +23,7 @@ pub struct Filter {
     pub assignee_id: Option<Uuid>,
     pub unassigned: Option<bool>,
     pub campaign_id: Option<Uuid>,
+    pub listing_id: Option<Uuid>,
     pub task_id: Option<Uuid>,
     pub session_id: Option<Uuid>,
     pub status_in: Option<Vec<ConversationStatus>>,
@@ -55,6 +56,7 @@ impl Filter {
         c = eq(c, Column::ContactId, self.contact_id);
         c = eq(c, Column::AgentId, self.agent_id);
         c = eq(c, Column::AssigneeId, self.assignee_id);
+        c = eq(c, Column::ListingId, self.listing_id);
         if let Some(unassigned) = self.unassigned {
             c = c.add(if unassigned {
                 Column::AssigneeId.is_null()

@@ -48,6 +48,8 @@ pub struct ConversationFilter {
     /// Conversations of this campaign: their own campaign, or the campaign of any of their
     /// calls (REST: campaign_uuid).
     pub campaign_id: Option<ID>,
+    /// Conversations about this listing, a product or a property (REST: propertyId).
+    pub listing_id: Option<ID>,
     /// Conversations linked to this task (REST: task_uuid).
     pub task_id: Option<ID>,
     /// Conversations linked to this session.
@@ -225,6 +227,7 @@ impl ConversationFilter {
             assignee_id: parse_opt_id(&self.assignee_id, &p("assigneeId"))?,
             unassigned: self.unassigned,
             campaign_id: parse_opt_id(&self.campaign_id, &p("campaignId"))?,
+            listing_id: parse_opt_id(&self.listing_id, &p("listingId"))?,
             task_id: parse_opt_id(&self.task_id, &p("taskId"))?,
             session_id: parse_opt_id(&self.session_id, &p("sessionId"))?,
             status_in: one_or_many(self.status, &self.status_in),

@@ -1,6 +1,7 @@
 //! `MessageSearchHit`: a message found by `searchMessages`, with the text around the match.
 
 use super::Message;
+use crate::auth::Scope;
 use crate::services::search;
 use async_graphql::{ID, Object, SimpleObject};
 use uuid::Uuid;
@@ -43,6 +44,7 @@ impl MessageSearchHit {
         super::id(self.id)
     }
     /// The message; its `conversation` and `contact` resolve as usual.
+    #[graphql(guard = "Scope::ReadConversations")]
     async fn message(&self) -> &Message {
         &self.message
     }

@@ -101,7 +101,9 @@ pub async fn update(
         started_at
     );
     if !changed {
-        // Nothing differs: nothing is written (the transaction ends without a change).
+        // Nothing differs: nothing is written, and the transaction ends at once (releasing
+        // the row's lock) rather than when the connection is next used.
+        tx.commit().await?;
         return Ok(Ok(current));
     }
     am.updated_at = Set(crate::services::now());
