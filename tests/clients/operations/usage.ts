@@ -66,6 +66,8 @@ export const sendVariables: CreateMessageMutationVariables = {
 };
 
 export function sendResult(data: CreateMessageMutation): string {
+  // The payload is null only when the mutation failed with an error (in `errors`).
+  if (!data.createMessage) return "failed";
   const { message, conversation, userErrors } = data.createMessage;
   if (userErrors.length > 0) return userErrors.map((e) => `${e.code} ${e.field.join(".")}: ${e.message}`).join("; ");
   return `${message?.id} ${conversation?.lastMessageAt}`;

@@ -40,7 +40,8 @@ export function ComposeMessage({ conversationId, connectionId }: { conversationI
             connections: [connectionId],
           },
           onCompleted: ({ createMessage }) => {
-            if (createMessage.userErrors.length === 0) setText("");
+            // Null only when the mutation failed with an error (onError has it).
+            if (createMessage?.userErrors.length === 0) setText("");
           },
         });
       }}

@@ -34,7 +34,8 @@ export function ConversationStatusSelect({ id, status }: { id: string; status: C
           commit({
             variables: { id, input: { status: e.target.value as ConversationStatus } },
             onCompleted: ({ updateConversation }) => {
-              const first = updateConversation.userErrors[0];
+              // Null only when the mutation failed with an error (onError has it).
+              const first = updateConversation?.userErrors[0];
               setError(first ? `${first.code}: ${first.message} (${first.field.join(".")})` : null);
             },
           })
