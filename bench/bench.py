@@ -11,6 +11,7 @@ BENCH_PG_SCALE (100), BENCH_SQLITE_SCALE (10), BENCH_OUTPUT (BENCHMARKS.md at th
 """
 
 import atexit
+import base64
 import datetime
 import json
 import os
@@ -33,6 +34,18 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BIN = ROOT / "target" / "release" / "conversations-graph"
 OHA = BENCH / ".tools" / "bin" / "oha"
+FLOOR = BENCH / "floor"
+# Each operation's hand-written statement in bench/floor/.
+HAND_WRITTEN = {
+    "dashboard": "dashboard",
+    "deep page": "deep_page",
+    "filtered": "filtered",
+    "search common": "search",
+    "search common + count": "search_count",
+    "search rare": "search",
+    "search rare + count": "search_count",
+    "write (createMessage)": "create_message",
+}
 CONCURRENCY = 16
 SECRET = "bench-secret-not-for-production"
 SEED = 1
@@ -269,9 +282,14 @@ def measure(server, token, op):
     }
 
 
-def pgbench(database_url, script, seconds, concurrency=CONCURRENCY):
+def pgbench(database_url, script, seconds, concurrency=CONCURRENCY, defines=None, plan_cache_mode=None):
     """The same work as plain SQL: `script` (one request's statements) at the same
-    concurrency, prepared; requests/s and latency percentiles from the transaction log."""
+    concurrency, prepared, with pgbench variables `defines` and the session's
+    plan_cache_mode; requests/s and latency percentiles from the transaction log."""
+    env = dict(os.environ)
+    if plan_cache_mode:
+        env["PGOPTIONS"] = f"-c plan_cache_mode={plan_cache_mode}"
+    define_args = [a for k, v in (defines or {}).items() for a in ("-D", f"{k}={v}")]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "script.sql"
         path.write_text(script)
@@ -292,12 +310,14 @@ def pgbench(database_url, script, seconds, concurrency=CONCURRENCY):
                 str(Path(tmp) / "log"),
                 "-f",
                 str(path),
+                *define_args,
                 database_url,
             ],
             check=True,
             capture_output=True,
             text=True,
             cwd=tmp,
+            env=env,
         )
         latencies = []
         first = last = None
@@ -345,6 +365,35 @@ def capture_sql(database_url, token, ops):
         finally:
             server.stop()
         return scripts
+
+
+def hand_written(op_name, company, facts):
+    """The operation's hand-written statement from bench/floor/, with its variables and
+    the plan_cache_mode it states, ready for `pgbench`."""
+    text = (FLOOR / f"{HAND_WRITTEN[op_name]}.sql").read_text()
+    mode = re.search(r"-- plan_cache_mode: (\S+)", text).group(1)
+    defines = {"company_id": company}
+    if op_name == "deep page":
+        defines["cursor_updated_at"] = facts["cursor_updated_at"]
+        defines["cursor_id"] = facts["cursor_id"]
+    if op_name == "filtered":
+        defines["phone_pattern"] = "%42%"
+    if op_name.startswith("search"):
+        word = facts["rare"] if "rare" in op_name else facts["common"]
+        defines["pattern"] = f"%{word}%"
+    if op_name.startswith("write"):
+        array = "ARRAY[" + ", ".join(f"'{i}'::uuid" for i in facts["write_ids"]) + "]"
+        text = text.replace("/*WRITE_IDS*/", array)
+    return {"script": text, "defines": defines, "plan_cache_mode": mode}
+
+
+def cursor_position(cursor):
+    """The (updated_at, id) of the row a dashboard cursor points at: the cursor is
+    base64url of `ordering|id|t<microseconds>`."""
+    raw = cursor + "=" * (-len(cursor) % 4)
+    _, row_id, key = base64.urlsafe_b64decode(raw).decode().split("|", 2)
+    at = datetime.datetime.fromtimestamp(int(key[1:]) / 1e6, datetime.timezone.utc)
+    return at.isoformat(), row_id
 
 
 # --- The operations -----------------------------------------------------------------------
@@ -430,7 +479,16 @@ def operations(server, token, database_url, company, pg):
             "body": ["-Z", str(lines)],
         }
     )
-    return result, {"common": common, "rare": rare, "total": total}
+    cursor_updated_at, cursor_id = cursor_position(after)
+    facts = {
+        "common": common,
+        "rare": rare,
+        "total": total,
+        "cursor_updated_at": cursor_updated_at,
+        "cursor_id": cursor_id,
+        "write_ids": ids[:1000],
+    }
+    return result, facts
 
 
 # --- The run ------------------------------------------------------------------------------
@@ -478,12 +536,20 @@ def run_backend(name, database_url, scale, company, pg):
         server = Server(database_url)
     rounds = {o["name"]: [] for o in ops}
     floor_rounds = {n: [] for n in (scripts if pg else {})}
+    hand = {o["name"]: hand_written(o["name"], company, facts) for o in ops} if pg else {}
+    hand_rounds = {n: [] for n in hand}
     for r in range(ROUNDS):
         log(f"{name}: round {r + 1} of {ROUNDS}")
         for op in ops:
             rounds[op["name"]].append(measure(server, token, op))
             if pg and op["name"] in scripts:
                 floor_rounds[op["name"]].append(pgbench(database_url, scripts[op["name"]], DURATION))
+            if op["name"] in hand:
+                h = hand[op["name"]]
+                hand_rounds[op["name"]].append(
+                    pgbench(database_url, h["script"], DURATION, defines=h["defines"],
+                            plan_cache_mode=h["plan_cache_mode"])
+                )
     # Latency of one client alone (concurrency 1): what a user waits when the server is not
     # saturated, beside the SQL floor's.
     alone = {}
@@ -495,6 +561,11 @@ def run_backend(name, database_url, scale, company, pg):
         if pg and op["name"] in scripts:
             floor = pgbench(database_url, scripts[op["name"]], ALONE, concurrency=1)
             alone[op["name"] + " floor"] = floor["p50"]
+        if op["name"] in hand:
+            h = hand[op["name"]]
+            floor = pgbench(database_url, h["script"], ALONE, concurrency=1, defines=h["defines"],
+                            plan_cache_mode=h["plan_cache_mode"])
+            alone[op["name"] + " hand"] = floor["p50"]
     # Statements per request at page sizes 10 and 100 (dashboard and filtered shapes).
     per_size = {}
     for first in (10, 100):
@@ -519,7 +590,10 @@ def run_backend(name, database_url, scale, company, pg):
             "other_cpu": median_of(rs, "other_cpu"),
             "alone": alone.get(op["name"]),
             "floor_alone": alone.get(op["name"] + " floor"),
+            "hand_alone": alone.get(op["name"] + " hand"),
         }
+        if hand_rounds.get(op["name"]):
+            row["hand_rps"] = median_of(hand_rounds[op["name"]], "rps")
         if floor_rounds.get(op["name"]):
             fs = floor_rounds[op["name"]]
             row["floor_rps"] = median_of(fs, "rps")
@@ -561,8 +635,8 @@ def table(result):
     lines = [
         f"### {result['name']} (seed scale {result['scale']:g}: seeded in {result['seed_seconds']:.0f} s)",
         "",
-        "| operation | req/s | p50 ms | p99 ms | p99/p50 | SQL statements per request | server RSS MB | server CPU ms per request | other CPU ms per request | SQL floor req/s | floor p50 ms | ratio to floor (req/s) | p50 ms alone | floor p50 ms alone |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| operation | req/s | p50 ms | p99 ms | p99/p50 | SQL statements per request | server RSS MB | server CPU ms per request | other CPU ms per request | SQL floor req/s | floor p50 ms | ratio to floor (req/s) | hand-written SQL req/s | ratio to hand-written (req/s) | p50 ms alone | floor p50 ms alone | hand-written p50 ms alone |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in result["rows"]:
         floor = (
@@ -572,8 +646,12 @@ def table(result):
         )
         alone = fmt(r["alone"], 2) if r.get("alone") is not None else ""
         floor_alone = fmt(r["floor_alone"], 2) if r.get("floor_alone") is not None else ""
+        hand = (
+            (fmt(r["hand_rps"], 0), f"{r['rps'] / r['hand_rps']:.2f}x") if "hand_rps" in r else ("", "")
+        )
+        hand_alone = fmt(r["hand_alone"], 2) if r.get("hand_alone") is not None else ""
         lines.append(
-            f"| {r['operation']} | {fmt(r['rps'], 0)} | {fmt(r['p50'], 2)} | {fmt(r['p99'], 2)} | {r['p99'] / r['p50']:.1f} | {r['statements']:.1f} | {r['rss']:.0f} | {fmt(r['cpu'], 2)} | {fmt(r['other_cpu'], 2)} | {floor[0]} | {floor[1]} | {floor[2]} | {alone} | {floor_alone} |"
+            f"| {r['operation']} | {fmt(r['rps'], 0)} | {fmt(r['p50'], 2)} | {fmt(r['p99'], 2)} | {r['p99'] / r['p50']:.1f} | {r['statements']:.1f} | {r['rss']:.0f} | {fmt(r['cpu'], 2)} | {fmt(r['other_cpu'], 2)} | {floor[0]} | {floor[1]} | {floor[2]} | {hand[0]} | {hand[1]} | {alone} | {floor_alone} | {hand_alone} |"
         )
     lines += [
         "",
@@ -633,7 +711,9 @@ def write_report(results):
         f"Measured on {today}, {machine()}, by `bench/run.sh` "
         f"({ROUNDS} rounds; each operation {WARMUP:g} s warm-up then {DURATION:g} s at concurrency {CONCURRENCY}; "
         "figures are medians over the rounds, RSS the peak). The SQL floor is the same statements the server ran for one "
-        "request, replayed by pgbench (prepared, same concurrency) against the same database in the same run.",
+        "request, replayed by pgbench (prepared, same concurrency) against the same database in the same run. "
+        "The hand-written SQL is the same work written by hand as the fewest, cheapest statements "
+        "(`bench/floor/`), replayed the same way with the plan_cache_mode each file states.",
         "A shared 2-core machine is noisy and runs the load generator, the server and the database at once: "
         "read the ratios, not the absolutes. CPU per request is the server's own, and everything else's on the "
         "machine (the database and the load generator), while the operation ran at concurrency 16. "

@@ -4,6 +4,7 @@ use crate::auth::{TokenChecks, TokenKeys};
 use crate::config::{
     AuthArgs, Cli, Command, DatabaseArgs, JwtAlgorithm, KeySource, SeedArgs, ServeArgs, TokenArgs,
 };
+use crate::graphql::plan::ReadPlan;
 use crate::seed;
 use crate::{AppState, app, db};
 use anyhow::{Context, bail};
@@ -106,7 +107,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let conn = db::connect_with(&db::resolve_url(&args.database)?, &settings).await?;
     let addr = listener.local_addr()?;
     let prefill = demo_token.as_deref().filter(|_| seed_demo);
-    let state = AppState::new(conn.clone(), keys, prefill).with_limits(limits);
+    let state = AppState::new(conn.clone(), keys, prefill)
+        .with_limits(limits)
+        .with_read_plan(ReadPlan(args.read_plan));
     println!("GraphiQL: http://{addr}/graphql");
     if let Some(token) = &demo_token {
         println!("Demo company token (valid 30 days):");

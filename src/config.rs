@@ -99,6 +99,18 @@ pub struct ServeArgs {
         value_name = "SECONDS"
     )]
     pub shutdown_grace: Duration,
+    /// Plan reads from the selection: a conversation list reads the relations a query
+    /// selects beneath it (contact, inbox, agents, last message) in its own statement.
+    /// Off resolves every relation through the batching loaders instead; the answers are
+    /// the same either way.
+    #[arg(
+        long,
+        env = "READ_PLAN",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub read_plan: bool,
 }
 
 /// What one request may ask for; each refusal is an error with its own code.

@@ -127,12 +127,29 @@ pub fn connection<M, N>(
     wrap: fn(Arc<M>) -> N,
     total: ListTotal,
 ) -> Connection<N> {
+    connection_of(page, ordering, sort, |r| r, id_of, wrap, total)
+}
+
+/// Like `connection`, for pages whose items carry more than their row (`row_of` finds it):
+/// a row with the relations its statement brought along, say.
+pub fn connection_of<R, M, N>(
+    page: Page<R>,
+    ordering: &str,
+    sort: &Sort<M>,
+    row_of: fn(&R) -> &M,
+    id_of: fn(&M) -> Uuid,
+    wrap: fn(R) -> N,
+    total: ListTotal,
+) -> Connection<N> {
     let edges: Vec<Edge<N>> = page
         .items
         .into_iter()
-        .map(|row| Edge {
-            cursor: encode_cursor(ordering, &sort.position(&row, id_of(&row))),
-            node: wrap(row),
+        .map(|item| {
+            let row = row_of(&item);
+            Edge {
+                cursor: encode_cursor(ordering, &sort.position(row, id_of(row))),
+                node: wrap(item),
+            }
         })
         .collect();
     Connection {

@@ -7,14 +7,16 @@ use super::inputs::{
     MessageSearchFilter,
 };
 use super::loaders::{ById, loader};
-use super::pagination::{PageArgs, PageRequest, connection, connection_cost, shared};
+use super::pagination::{
+    PageArgs, PageRequest, connection, connection_cost, connection_of, shared,
+};
 use super::types::conversation::{CallConnection, ConversationConnection};
 use super::types::enums::AgentKind;
 use super::types::{
     Agent, Call, Contact, Conversation, CountSource, Inbox, ListTotal, Message, MessageSearchHit,
     Node, load,
 };
-use super::{db, viewer};
+use super::{db, plan, viewer};
 use crate::auth::Scope;
 use crate::error::AppError;
 use crate::services::{calls, contacts, conversations, directory, search};
@@ -88,7 +90,7 @@ impl ReadQuery {
         };
         Ok(load::<conversation::Entity>(ctx, id)
             .await?
-            .map(Conversation))
+            .map(Conversation::new))
     }
 
     /// The company's conversations, filtered and ordered (default: most recently updated first).
@@ -124,14 +126,21 @@ impl ReadQuery {
             before,
         };
         let window = PageRequest::parse(&ordering, &args)?;
-        let page = conversations::list(db(ctx), viewer(ctx)?, &filter, &order, &window).await?;
-        let total = ListTotal(CountSource::Conversations(Box::new(filter)));
-        Ok(connection(
-            shared(page),
+        let joins = plan::conversation_joins(ctx);
+        let (page, counted) =
+            conversations::list_joined(db(ctx), viewer(ctx)?, &filter, &order, &window, joins)
+                .await?;
+        let total = ListTotal(match counted {
+            Some(n) => CountSource::Counted(n),
+            None => CountSource::Conversations(Box::new(filter)),
+        });
+        Ok(connection_of(
+            page,
             &ordering,
             &order.sort(),
+            |j| &j.row,
             |m| m.id,
-            Conversation,
+            Conversation::planned,
             total,
         ))
     }
@@ -436,7 +445,7 @@ impl EntityQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Conversation>> {
-        entity::<conversation::Entity, _>(ctx, &id, Conversation).await
+        entity::<conversation::Entity, _>(ctx, &id, Conversation::new).await
     }
 
     #[graphql(entity)]
@@ -513,7 +522,7 @@ async fn nodes_of(ctx: &Context<'_>, ids: &[ID]) -> async_graphql::Result<Vec<Op
             let rows = loader
                 .load_many(uuids.iter().map(|id| ById::<$entity>::new(*id)))
                 .await?;
-            found.extend(rows.into_iter().map(|(k, m)| (k.0, Node::$wrap($wrap(m)))));
+            found.extend(rows.into_iter().map(|(k, m)| (k.0, Node::$wrap(m.into()))));
         };
     }
     if !uuids.is_empty() {

@@ -10,6 +10,7 @@ use crate::auth::TokenKeys;
 use crate::fairness::Fairness;
 use crate::graphql::Served;
 use crate::graphql::limits::Limits;
+use crate::graphql::plan::ReadPlan;
 use axum::Router;
 use axum::extract::Request;
 use axum::extract::{DefaultBodyLimit, State};
@@ -34,6 +35,8 @@ pub struct AppState {
     pub graphiql: Arc<str>,
     /// What one request may ask for.
     pub limits: Arc<Limits>,
+    /// Whether reads are planned from the selection.
+    pub read_plan: ReadPlan,
     /// SQL statements run through `db` so far.
     statements: Arc<AtomicU64>,
     /// Each company's turns to execute.
@@ -56,7 +59,8 @@ impl AppState {
         AppState {
             statements,
             fairness: Arc::new(fairness(&limits)),
-            schema: Served::new(db.clone(), limits.clone()),
+            schema: Served::new(db.clone(), limits.clone(), ReadPlan::default()),
+            read_plan: ReadPlan::default(),
             graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
             keys: Arc::new(keys),
@@ -73,9 +77,18 @@ impl AppState {
     pub fn with_limits(self, limits: Limits) -> Self {
         let limits = Arc::new(limits);
         AppState {
-            schema: Served::new(self.db.clone(), limits.clone()),
+            schema: Served::new(self.db.clone(), limits.clone(), self.read_plan),
             fairness: Arc::new(fairness(&limits)),
             limits,
+            ..self
+        }
+    }
+
+    /// The same state, planning reads from the selection or not (`plan`).
+    pub fn with_read_plan(self, plan: ReadPlan) -> Self {
+        AppState {
+            schema: Served::new(self.db.clone(), self.limits.clone(), plan),
+            read_plan: plan,
             ..self
         }
     }

@@ -3,14 +3,14 @@
 
 use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
-use super::tenancy::{Scoped, scoped, scoped_sub_select};
+use super::tenancy::{Scoped, joined, scoped, scoped_sub_select};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::conversation::{Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source};
-use entity::{call, contact, conversation_session, conversation_task};
-use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait};
+use entity::{agent, call, contact, conversation_session, conversation_task, inbox, message};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, FromQueryResult};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -238,6 +238,129 @@ pub async fn list(
     window: &Keyset,
 ) -> Result<Page<Model>, AppError> {
     page::page(db, filtered(viewer, filter), &order.sort(), window).await
+}
+
+/// The to-one relations a page of conversations can bring along in its own statement.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Joins {
+    pub contact: bool,
+    pub inbox: bool,
+    pub agent: bool,
+    pub assignee: bool,
+    pub seen_by: bool,
+    /// The newest message (`messages::Order::default()`, first 1).
+    pub last_message: bool,
+    /// How many conversations match the filter, as a window over the same rows. Only a
+    /// window without cursors can count them (a cursor's condition narrows the rows).
+    pub count: bool,
+}
+
+/// A conversation with what its statement brought along: each relation `Some` when it was
+/// joined (holding `None` when the conversation has no such row), `None` when it was not.
+#[derive(Debug, Clone)]
+pub struct Joined {
+    pub row: Model,
+    pub contact: Option<Option<contact::Model>>,
+    pub inbox: Option<Option<inbox::Model>>,
+    pub agent: Option<Option<agent::Model>>,
+    pub assignee: Option<Option<agent::Model>>,
+    pub seen_by: Option<Option<agent::Model>>,
+    pub last_message: Option<Option<message::Model>>,
+    /// How many conversations match in all, when the statement counted them.
+    pub total: Option<u64>,
+}
+
+/// A page of the company's conversations, with the relations `joins` asks for read by the
+/// same statement (LEFT JOINs on the keys; the newest message by a sub-select of its id on
+/// the (conversation_id, sent_at, id) index), and, when `joins.count` and the window has no
+/// cursor, how many match in all (`COUNT(*) OVER ()`). The rows, their order and the page
+/// are those of `list`; the count is `count`'s.
+pub async fn list_joined(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &Filter,
+    order: &Order,
+    window: &Keyset,
+    joins: Joins,
+) -> Result<(Page<Joined>, Option<u64>), AppError> {
+    // Every joined table's key is its `id`.
+    let key = |alias: &'static str, id: Column| -> Expr {
+        Expr::col((Alias::new(alias), Alias::new("id"))).eq(Expr::col((Entity, id)))
+    };
+    let mut select = filtered(viewer, filter);
+    if joins.contact {
+        select = select.left_join::<contact::Entity>(viewer, "ct", key("ct", Column::ContactId));
+    }
+    if joins.inbox {
+        select = select.left_join::<inbox::Entity>(viewer, "ib", key("ib", Column::InboxId));
+    }
+    if joins.agent {
+        select = select.left_join::<agent::Entity>(viewer, "ag", key("ag", Column::AgentId));
+    }
+    if joins.assignee {
+        select = select.left_join::<agent::Entity>(viewer, "asg", key("asg", Column::AssigneeId));
+    }
+    if joins.seen_by {
+        select = select.left_join::<agent::Entity>(viewer, "sb", key("sb", Column::SeenById));
+    }
+    if joins.last_message {
+        let newest = scoped_sub_select::<message::Entity>(
+            viewer,
+            Expr::col((message::Entity, message::Column::Id)),
+        )
+        .and_where(
+            Expr::col((message::Entity, message::Column::ConversationId))
+                .eq(Expr::col((Entity, Column::Id))),
+        )
+        .first(
+            super::messages::Order::default().sort().order_terms(false),
+            1,
+        )
+        .into_statement();
+        let on = Expr::col((Alias::new("lm"), message::Column::Id))
+            .eq(Expr::SubQuery(None, Box::new(newest.into())));
+        select = select.left_join::<message::Entity>(viewer, "lm", on);
+    }
+    let count = joins.count && window.after.is_none() && window.before.is_none();
+    if count {
+        select = select.with_column(Expr::cust("COUNT(*) OVER ()"), "total_count");
+    }
+    fn when(on: bool, alias: &'static str) -> Option<&'static str> {
+        on.then_some(alias)
+    }
+    let page = page::page_rows(db, select, &order.sort(), window, |row| {
+        let rel = |alias: Option<&str>| -> Result<Option<Option<agent::Model>>, DbErr> {
+            alias.map(|a| joined::<agent::Entity>(row, a)).transpose()
+        };
+        Ok(Joined {
+            row: Model::from_query_result(row, "")?,
+            contact: when(joins.contact, "ct")
+                .map(|a| joined::<contact::Entity>(row, a))
+                .transpose()?,
+            inbox: when(joins.inbox, "ib")
+                .map(|a| joined::<inbox::Entity>(row, a))
+                .transpose()?,
+            agent: rel(when(joins.agent, "ag"))?,
+            assignee: rel(when(joins.assignee, "asg"))?,
+            seen_by: rel(when(joins.seen_by, "sb"))?,
+            last_message: when(joins.last_message, "lm")
+                .map(|a| joined::<message::Entity>(row, a))
+                .transpose()?,
+            total: if count {
+                Some(row.try_get::<i64>("", "total_count")? as u64)
+            } else {
+                None
+            },
+        })
+    })
+    .await?;
+    // No row to carry the count: none match, unless the page was not read at all.
+    let total = match page.items.first() {
+        Some(first) => first.total,
+        None if count && window.limit > 0 => Some(0),
+        None => None,
+    };
+    Ok((page, total))
 }
 
 /// How many of the company's conversations match.

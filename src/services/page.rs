@@ -12,8 +12,8 @@ use sea_orm::sea_query::{
     Expr, ExprTrait, Func, NullOrdering, Query, SelectStatement, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Order, QueryFilter,
-    QueryOrder, QuerySelect, QueryTrait, Select,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -150,7 +150,7 @@ impl<M> Sort<M> {
     }
 
     /// ORDER BY terms in list order, or reversed (for fetching from the end).
-    fn order_terms(&self, reverse: bool) -> Vec<(Expr, Order, Option<NullOrdering>)> {
+    pub(crate) fn order_terms(&self, reverse: bool) -> Vec<(Expr, Order, Option<NullOrdering>)> {
         let nulls = self.nullable.then_some(if reverse {
             NullOrdering::First
         } else {
@@ -243,6 +243,21 @@ pub(crate) async fn page<E: CompanyOwned>(
     sort: &Sort<E::Model>,
     keyset: &Keyset,
 ) -> Result<Page<E::Model>, AppError> {
+    page_rows(db, select, sort, keyset, |row| {
+        E::Model::from_query_result(row, "")
+    })
+    .await
+}
+
+/// One page of `select` in `sort` order, each row read by `read` (for selects that bring
+/// along joined columns).
+pub(crate) async fn page_rows<E: CompanyOwned, T>(
+    db: &impl ConnectionTrait,
+    select: Scoped<E>,
+    sort: &Sort<E::Model>,
+    keyset: &Keyset,
+    read: impl Fn(&QueryResult) -> Result<T, DbErr>,
+) -> Result<Page<T>, AppError> {
     sort.check(keyset)?;
     if keyset.limit == 0 {
         return Ok(Page::empty());
@@ -254,7 +269,15 @@ pub(crate) async fn page<E: CompanyOwned>(
             None => query.order_by(expr, order),
         };
     }
-    let rows = query.limit(keyset.limit + 1).all(db).await?;
+    let statement = query
+        .limit(keyset.limit + 1)
+        .build(db.get_database_backend());
+    let rows = db
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(read)
+        .collect::<Result<Vec<T>, DbErr>>()?;
     Ok(finish(keyset, rows))
 }
 

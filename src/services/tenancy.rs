@@ -12,11 +12,14 @@
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use sea_orm::sea_query::{Expr, IntoCondition, LockType, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Alias, Expr, ExprTrait, IntoCondition, JoinType, LockType, NullOrdering, Query, SelectStatement,
+};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, DeleteMany,
-    DeleteResult, EntityTrait, IdenStatic, IntoActiveModel, ModelTrait, PaginatorTrait,
-    QueryFilter, QuerySelect, Select, UpdateMany, UpdateResult,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr,
+    DeleteMany, DeleteResult, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable,
+    ModelTrait, PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
+    UpdateMany, UpdateResult,
 };
 use uuid::Uuid;
 
@@ -121,6 +124,39 @@ impl<E: CompanyOwned> Scoped<E> {
             .into_tuple::<Uuid>()
             .all(db)
             .await
+    }
+
+    /// Selects `expr` as `alias` beside the row's columns (a window over the same rows,
+    /// say); it adds a column, never rows.
+    pub(crate) fn with_column(self, expr: Expr, alias: &str) -> Self {
+        Scoped(self.0.column_as(expr, alias))
+    }
+
+    /// Brings along, as a LEFT JOIN named `alias`, the viewer's company's row of `R` that
+    /// `on` picks, its columns selected as `{alias}_{column}` (see `joined`). The join
+    /// adds columns, never rows: `on` must pick at most one row (a key, or a scalar
+    /// sub-select), and the company condition is part of it.
+    pub(crate) fn left_join<R>(mut self, viewer: &Viewer, alias: &'static str, on: Expr) -> Self
+    where
+        R: CompanyOwned,
+        R::Column: Iterable,
+    {
+        let condition = Condition::all()
+            .add(on)
+            .add(Expr::col((Alias::new(alias), company_column::<R>())).eq(viewer.company_id));
+        QueryTrait::query(&mut self.0).join_as(
+            JoinType::LeftJoin,
+            R::default(),
+            Alias::new(alias),
+            condition,
+        );
+        for column in R::Column::iter() {
+            self.0 = self.0.column_as(
+                Expr::col((Alias::new(alias), column)),
+                format!("{alias}_{}", column.as_str()),
+            );
+        }
+        self
     }
 
     /// The select itself, for the page functions to window, order and limit. Taking it
@@ -229,6 +265,22 @@ impl ScopedSubSelect {
         self
     }
 
+    /// Keeps only the first `limit` rows in the order of `terms`.
+    pub(crate) fn first(
+        mut self,
+        terms: Vec<(Expr, sea_orm::Order, Option<NullOrdering>)>,
+        limit: u64,
+    ) -> Self {
+        for (expr, order, nulls) in terms {
+            match nulls {
+                Some(n) => self.0.order_by_expr_with_nulls(expr, order, n),
+                None => self.0.order_by_expr(expr, order),
+            };
+        }
+        self.0.limit(limit);
+        self
+    }
+
     /// The statement, to place inside another (`column.in_subquery(..)`, `Expr::SubQuery`).
     /// Taking it out keeps the company condition.
     pub(crate) fn into_statement(self) -> SelectStatement {
@@ -251,6 +303,20 @@ where
     let mut new = row(viewer.company_id).into_active_model();
     new.set(company_column::<M::Entity>(), viewer.company_id.into());
     new.insert(db).await
+}
+
+/// The row of `R` that `left_join` brought along as `alias`, or `None` when the join found
+/// none (its id is null).
+pub(crate) fn joined<R>(row: &QueryResult, alias: &str) -> Result<Option<R::Model>, DbErr>
+where
+    R: CompanyOwned,
+{
+    let prefix = format!("{alias}_");
+    let id: Option<Uuid> = row.try_get(&prefix, R::id_column().as_str())?;
+    match id {
+        Some(_) => Ok(Some(R::Model::from_query_result(row, &prefix)?)),
+        None => Ok(None),
+    }
 }
 
 /// The company's rows among `ids`, in one statement.

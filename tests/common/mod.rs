@@ -11,6 +11,7 @@ pub mod writes;
 
 use conversations_graph::auth::TokenKeys;
 use conversations_graph::graphql::limits::Limits;
+pub use conversations_graph::graphql::plan::ReadPlan;
 use conversations_graph::{AppState, app, db};
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 use serde_json::{Value, json};
@@ -214,7 +215,7 @@ impl Drop for TestDb {
 /// The real router served on 127.0.0.1:<ephemeral> over a test database.
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub db: TestDb,
+    pub db: std::sync::Arc<TestDb>,
     pub client: reqwest::Client,
     keys: TokenKeys,
     state: AppState,
@@ -238,10 +239,53 @@ impl TestApp {
     }
 
     pub async fn serve_with(db: TestDb, verifier: TokenKeys, limits: Limits) -> TestApp {
+        Self::serve_planned(db, verifier, limits, ReadPlan::default()).await
+    }
+
+    /// Like `serve`, with read planning on or off (`plan`).
+    pub async fn serve_with_plan(db: TestDb, plan: ReadPlan) -> TestApp {
+        Self::serve_planned(
+            db,
+            TokenKeys::hs256(SECRET.as_bytes()),
+            Limits::default(),
+            plan,
+        )
+        .await
+    }
+
+    /// A second server over the same database (statements counted apart), with read
+    /// planning on or off (`plan`): for comparing the two on the same data.
+    pub async fn sibling(&self, plan: ReadPlan) -> TestApp {
+        Self::serve_shared(
+            self.db.clone(),
+            TokenKeys::hs256(SECRET.as_bytes()),
+            Limits::default(),
+            plan,
+        )
+        .await
+    }
+
+    async fn serve_planned(
+        db: TestDb,
+        verifier: TokenKeys,
+        limits: Limits,
+        plan: ReadPlan,
+    ) -> TestApp {
+        Self::serve_shared(std::sync::Arc::new(db), verifier, limits, plan).await
+    }
+
+    async fn serve_shared(
+        db: std::sync::Arc<TestDb>,
+        verifier: TokenKeys,
+        limits: Limits,
+        plan: ReadPlan,
+    ) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         // The server counts every statement it runs (SeaORM's metric hook).
-        let state = AppState::new(db.conn.clone(), verifier, None).with_limits(limits);
+        let state = AppState::new(db.conn.clone(), verifier, None)
+            .with_limits(limits)
+            .with_read_plan(plan);
         let served = state.clone();
         tokio::spawn(conversations_graph::http::server::serve(
             listener,

@@ -70,6 +70,6 @@ impl Call {
     async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
         let row =
             load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
-        Ok(Conversation(row))
+        Ok(Conversation::new(row))
     }
 }

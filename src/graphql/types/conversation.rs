@@ -10,18 +10,70 @@ use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, M
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
 use crate::graphql::pagination::{PageArgs, PageRequest, connection, connection_cost};
 use crate::graphql::scalars::Timestamp;
-use crate::services::conversations::{self, Parent};
+use crate::services::conversations::{self, Joined, Parent};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
 use async_graphql::{Context, ID, Object};
 use entity::conversation::Model;
-use entity::{agent, contact, inbox};
+use entity::{agent, contact, inbox, message};
 use std::sync::Arc;
 use uuid::Uuid;
 
-/// A conversation thread between a contact and the company, through one inbox.
+/// A conversation thread between a contact and the company, through one inbox, with the
+/// relations its read plan already loaded.
 #[derive(Clone)]
-pub struct Conversation(pub Arc<Model>);
+pub struct Conversation(pub Arc<Model>, Planned);
+
+/// The relations a conversation's page statement brought along (`plan`): each `Some` when
+/// loaded (holding `None` for no such row), `None` when its resolver must load it.
+#[derive(Clone, Default)]
+struct Planned {
+    contact: Option<Option<Arc<contact::Model>>>,
+    inbox: Option<Arc<inbox::Model>>,
+    agent: Option<Option<Arc<agent::Model>>>,
+    assignee: Option<Option<Arc<agent::Model>>>,
+    seen_by: Option<Option<Arc<agent::Model>>>,
+    last_message: Option<Option<Arc<message::Model>>>,
+}
+
+impl Conversation {
+    /// A conversation whose relations load when asked for.
+    pub fn new(row: Arc<Model>) -> Self {
+        Conversation(row, Planned::default())
+    }
+
+    /// A conversation with the relations its page statement read.
+    pub fn planned(joined: Joined) -> Self {
+        fn shared<T>(r: Option<Option<T>>) -> Option<Option<Arc<T>>> {
+            r.map(|r| r.map(Arc::new))
+        }
+        Conversation(
+            Arc::new(joined.row),
+            Planned {
+                contact: shared(joined.contact),
+                // A conversation always has its inbox; none found leaves it to the loader,
+                // which answers as it always does.
+                inbox: joined.inbox.flatten().map(Arc::new),
+                agent: shared(joined.agent),
+                assignee: shared(joined.assignee),
+                seen_by: shared(joined.seen_by),
+                last_message: shared(joined.last_message),
+            },
+        )
+    }
+}
+
+impl From<Model> for Conversation {
+    fn from(row: Model) -> Self {
+        Conversation::new(Arc::new(row))
+    }
+}
+
+impl From<Arc<Model>> for Conversation {
+    fn from(row: Arc<Model>) -> Self {
+        Conversation::new(row)
+    }
+}
 
 pub type ConversationConnection = Connection<Conversation>;
 pub type MessageConnection = Connection<Message>;
@@ -61,7 +113,7 @@ pub async fn nested_conversations(
         &ordering,
         &order.sort(),
         |m| m.id,
-        Conversation,
+        Conversation::new,
         total,
     ))
 }
@@ -134,6 +186,9 @@ impl Conversation {
     /// The contact on the other side; null when unknown.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
+        if let Some(planned) = &self.1.contact {
+            return Ok(planned.clone().map(Contact));
+        }
         let Some(id) = self.0.contact_id else {
             return Ok(None);
         };
@@ -142,6 +197,9 @@ impl Conversation {
     /// The inbox the conversation came through.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn inbox(&self, ctx: &Context<'_>) -> async_graphql::Result<Inbox> {
+        if let Some(planned) = &self.1.inbox {
+            return Ok(Inbox(planned.clone()));
+        }
         Ok(Inbox(
             load_required::<inbox::Entity>(ctx, self.0.inbox_id).await?,
         ))
@@ -149,21 +207,33 @@ impl Conversation {
     /// The AI agent handling it; null when none.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn agent(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        if let Some(planned) = &self.1.agent {
+            return Ok(planned.clone().map(Agent));
+        }
         agent_of(ctx, self.0.agent_id).await
     }
     /// The agent it is assigned to; null when unassigned.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        if let Some(planned) = &self.1.assignee {
+            return Ok(planned.clone().map(Agent));
+        }
         agent_of(ctx, self.0.assignee_id).await
     }
     /// The agent who last saw it; null when nobody has.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn seen_by(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Agent>> {
+        if let Some(planned) = &self.1.seen_by {
+            return Ok(planned.clone().map(Agent));
+        }
         agent_of(ctx, self.0.seen_by_id).await
     }
     /// The newest message (by sentAt); null when there are none.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn last_message(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Message>> {
+        if let Some(planned) = &self.1.last_message {
+            return Ok(planned.clone().map(Message));
+        }
         let key = MessagesOf {
             conversation: self.0.id,
             order: messages::Order::default(),

@@ -63,7 +63,7 @@ impl Message {
     async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
         let row =
             load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
-        Ok(Conversation(row))
+        Ok(Conversation::new(row))
     }
     /// The contact of the message's conversation; null when the conversation has none.
     #[graphql(guard = "Scope::ReadConversations")]

@@ -62,18 +62,23 @@ where
 }
 
 /// Each entity type wraps a shared row; one made from a freshly written row owns it.
+/// (`Conversation`, which can carry planned relations, has its own.)
 macro_rules! from_rows {
     ($($ty:ident => $model:path),+ $(,)?) => {
         $(impl From<$model> for $ty {
             fn from(row: $model) -> Self {
                 $ty(std::sync::Arc::new(row))
             }
+        }
+        impl From<std::sync::Arc<$model>> for $ty {
+            fn from(row: std::sync::Arc<$model>) -> Self {
+                $ty(row)
+            }
         })+
     };
 }
 
 from_rows!(
-    Conversation => entity::conversation::Model,
     Message => entity::message::Model,
     Contact => entity::contact::Model,
     Inbox => entity::inbox::Model,

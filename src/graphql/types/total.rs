@@ -15,6 +15,8 @@ pub enum CountSource {
     Agents(Option<AgentKind>),
     Nested(CountOf),
     Search(String, search::Filter),
+    /// Already counted, by the page's own statement.
+    Counted(u64),
 }
 
 /// What a connection's `totalCount` counts.
@@ -32,6 +34,7 @@ impl ListTotal {
             CountSource::Agents(kind) => directory::count_agents(db, viewer, *kind).await?,
             CountSource::Nested(key) => loader(ctx).load_one(key.clone()).await?.unwrap_or(0),
             CountSource::Search(q, f) => search::count(db, viewer, q, f).await?,
+            CountSource::Counted(n) => *n,
         })
     }
 }

@@ -21,7 +21,10 @@ pub struct NewMessage {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The created message and its conversation as saved after the change.
+/// The created message and its conversation as saved after the change: two statements in
+/// one transaction. The UPDATE of the conversation comes first: it finds the conversation
+/// (none: NOT_FOUND, nothing written), locks it as every other write does before touching
+/// its messages, and returns it as saved; then the INSERT returns the message.
 pub async fn create(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -29,17 +32,31 @@ pub async fn create(
     new: NewMessage,
 ) -> Result<Outcome<(Model, conversation::Model)>, AppError> {
     let tx = WriteTx::begin(db).await?;
-    if super::conversations::find(&*tx, viewer, conversation_id)
+    let now = crate::services::now();
+    let sent_at = new.sent_at.unwrap_or(now);
+    // One statement, so concurrent messages never move lastMessageAt backwards.
+    let last = Expr::col(conversation::Column::LastMessageAt);
+    let Some(conversation) = scoped_update::<conversation::Entity>(viewer)
+        .col_expr(
+            conversation::Column::LastMessageAt,
+            Expr::case(
+                last.clone().is_null().or(last.clone().lt(sent_at)),
+                Expr::value(sent_at),
+            )
+            .finally(last)
+            .into(),
+        )
+        .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
+        .filter(conversation::Column::Id.eq(conversation_id))
+        .exec_with_returning(&*tx)
         .await?
-        .is_none()
-    {
+        .pop()
+    else {
         return Ok(Err(vec![UserError::not_found(
             &["conversationId"],
             "conversation",
         )]));
-    }
-    let now = crate::services::now();
-    let sent_at = new.sent_at.unwrap_or(now);
+    };
     let message = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
         company_id,
@@ -53,27 +70,6 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
-    // One statement, so concurrent messages never move lastMessageAt backwards.
-    let last = Expr::col(conversation::Column::LastMessageAt);
-    scoped_update::<conversation::Entity>(viewer)
-        .col_expr(
-            conversation::Column::LastMessageAt,
-            Expr::case(
-                last.clone().is_null().or(last.clone().lt(sent_at)),
-                Expr::value(sent_at),
-            )
-            .finally(last)
-            .into(),
-        )
-        .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
-        .filter(conversation::Column::Id.eq(conversation_id))
-        .exec(&*tx)
-        .await?;
-    let conversation = super::conversations::find(&*tx, viewer, conversation_id)
-        .await?
-        .ok_or_else(|| {
-            AppError::Internal(anyhow::anyhow!("conversation vanished in its transaction"))
-        })?;
     tx.commit().await?;
     Ok(Ok((message, conversation)))
 }
