@@ -7,7 +7,6 @@
 
 use crate::services::conversations::Joins;
 use async_graphql::Context;
-use async_graphql::Lookahead;
 
 /// Whether list resolvers plan their reads from the selection (on unless configured off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,21 +24,14 @@ fn enabled(ctx: &Context<'_>) -> bool {
 
 /// The to-one relations to join into a conversation connection's page statement (those
 /// selected on its `nodes` or `edges { node }`, through fragments too), and whether it
-/// counts the matches too (`totalCount` selected). A field that a
-/// directive then skips costs a join and nothing else.
+/// counts the matches too (`totalCount` selected). A field that a directive then
+/// skips costs a join and nothing else.
 pub fn conversation_joins(ctx: &Context<'_>) -> Joins {
     if !enabled(ctx) {
         return Joins::default();
     }
     let look = ctx.look_ahead();
     let rows = [look.field("nodes"), look.field("edges").field("node")];
-    Joins {
-        count: look.field("totalCount").exists(),
-        ..joins_of(&rows)
-    }
-}
-
-fn joins_of(rows: &[Lookahead<'_>]) -> Joins {
     let has = |name: &str| rows.iter().any(|r| r.field(name).exists());
     Joins {
         contact: has("contact"),
@@ -48,6 +40,6 @@ fn joins_of(rows: &[Lookahead<'_>]) -> Joins {
         assignee: has("assignee"),
         seen_by: has("seenBy"),
         last_message: has("lastMessage"),
-        count: false,
+        count: look.field("totalCount").exists(),
     }
 }

@@ -3,15 +3,16 @@
 
 use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
-use super::tenancy::{Scoped, joined, scoped, scoped_sub_select};
+use super::tenancy::{CompanyOwned, Scoped, joined, scoped, scoped_sub_select};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::conversation::{Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source};
 use entity::{agent, call, contact, conversation_session, conversation_task, inbox, message};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, FromQueryResult};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, FromQueryResult, QueryResult};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Which conversations a list holds. Set fields combine with AND.
@@ -229,17 +230,6 @@ fn filtered(viewer: &Viewer, filter: &Filter) -> Scoped<Entity> {
     scoped::<Entity>(viewer).filter(filter.condition(viewer))
 }
 
-/// A page of the company's conversations.
-pub async fn list(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    filter: &Filter,
-    order: &Order,
-    window: &Keyset,
-) -> Result<Page<Model>, AppError> {
-    page::page(db, filtered(viewer, filter), &order.sort(), window).await
-}
-
 /// The to-one relations a page of conversations can bring along in its own statement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Joins {
@@ -255,17 +245,24 @@ pub struct Joins {
     pub count: bool,
 }
 
-/// A conversation with what its statement brought along: each relation `Some` when it was
-/// joined (holding `None` when the conversation has no such row), `None` when it was not.
+/// The relations a conversation's page statement brought along: each `Some` when it was
+/// joined (holding `None` when the conversation has no such row), `None` when it was not
+/// (its resolver loads it).
+#[derive(Debug, Clone, Default)]
+pub struct Related {
+    pub contact: Option<Option<Arc<contact::Model>>>,
+    pub inbox: Option<Option<Arc<inbox::Model>>>,
+    pub agent: Option<Option<Arc<agent::Model>>>,
+    pub assignee: Option<Option<Arc<agent::Model>>>,
+    pub seen_by: Option<Option<Arc<agent::Model>>>,
+    pub last_message: Option<Option<Arc<message::Model>>>,
+}
+
+/// A conversation with what its statement brought along.
 #[derive(Debug, Clone)]
 pub struct Joined {
     pub row: Model,
-    pub contact: Option<Option<contact::Model>>,
-    pub inbox: Option<Option<inbox::Model>>,
-    pub agent: Option<Option<agent::Model>>,
-    pub assignee: Option<Option<agent::Model>>,
-    pub seen_by: Option<Option<agent::Model>>,
-    pub last_message: Option<Option<message::Model>>,
+    pub related: Related,
     /// How many conversations match in all, when the statement counted them.
     pub total: Option<u64>,
 }
@@ -273,8 +270,8 @@ pub struct Joined {
 /// A page of the company's conversations, with the relations `joins` asks for read by the
 /// same statement (LEFT JOINs on the keys; the newest message by a sub-select of its id on
 /// the (conversation_id, sent_at, id) index), and, when `joins.count` and the window has no
-/// cursor, how many match in all (`COUNT(*) OVER ()`). The rows, their order and the page
-/// are those of `list`; the count is `count`'s.
+/// cursor, how many match in all (`COUNT(*) OVER ()`). With no joins it is the plain page;
+/// the rows and their order never depend on the joins, and the count is `count`'s.
 pub async fn list_joined(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -325,27 +322,29 @@ pub async fn list_joined(
     if count {
         select = select.with_column(Expr::cust("COUNT(*) OVER ()"), "total_count");
     }
-    fn when(on: bool, alias: &'static str) -> Option<&'static str> {
-        on.then_some(alias)
+    // The row `left_join` brought along as `alias`, when it was joined (`on`).
+    fn read<E: CompanyOwned>(
+        on: bool,
+        row: &QueryResult,
+        alias: &str,
+    ) -> Result<Option<Option<Arc<E::Model>>>, DbErr> {
+        Ok(if on {
+            Some(joined::<E>(row, alias)?.map(Arc::new))
+        } else {
+            None
+        })
     }
     let page = page::page_rows(db, select, &order.sort(), window, |row| {
-        let rel = |alias: Option<&str>| -> Result<Option<Option<agent::Model>>, DbErr> {
-            alias.map(|a| joined::<agent::Entity>(row, a)).transpose()
-        };
         Ok(Joined {
             row: Model::from_query_result(row, "")?,
-            contact: when(joins.contact, "ct")
-                .map(|a| joined::<contact::Entity>(row, a))
-                .transpose()?,
-            inbox: when(joins.inbox, "ib")
-                .map(|a| joined::<inbox::Entity>(row, a))
-                .transpose()?,
-            agent: rel(when(joins.agent, "ag"))?,
-            assignee: rel(when(joins.assignee, "asg"))?,
-            seen_by: rel(when(joins.seen_by, "sb"))?,
-            last_message: when(joins.last_message, "lm")
-                .map(|a| joined::<message::Entity>(row, a))
-                .transpose()?,
+            related: Related {
+                contact: read::<contact::Entity>(joins.contact, row, "ct")?,
+                inbox: read::<inbox::Entity>(joins.inbox, row, "ib")?,
+                agent: read::<agent::Entity>(joins.agent, row, "ag")?,
+                assignee: read::<agent::Entity>(joins.assignee, row, "asg")?,
+                seen_by: read::<agent::Entity>(joins.seen_by, row, "sb")?,
+                last_message: read::<message::Entity>(joins.last_message, row, "lm")?,
+            },
             total: if count {
                 Some(row.try_get::<i64>("", "total_count")? as u64)
             } else {

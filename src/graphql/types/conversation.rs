@@ -10,56 +10,29 @@ use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, M
 use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
 use crate::graphql::pagination::{PageArgs, PageRequest, connection, connection_cost};
 use crate::graphql::scalars::Timestamp;
-use crate::services::conversations::{self, Joined, Parent};
+use crate::services::conversations::{self, Joined, Parent, Related};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
 use async_graphql::{Context, ID, Object};
 use entity::conversation::Model;
-use entity::{agent, contact, inbox, message};
+use entity::{agent, contact, inbox};
 use std::sync::Arc;
 use uuid::Uuid;
 
 /// A conversation thread between a contact and the company, through one inbox, with the
 /// relations its read plan already loaded.
 #[derive(Clone)]
-pub struct Conversation(pub Arc<Model>, Planned);
-
-/// The relations a conversation's page statement brought along (`plan`): each `Some` when
-/// loaded (holding `None` for no such row), `None` when its resolver must load it.
-#[derive(Clone, Default)]
-struct Planned {
-    contact: Option<Option<Arc<contact::Model>>>,
-    inbox: Option<Arc<inbox::Model>>,
-    agent: Option<Option<Arc<agent::Model>>>,
-    assignee: Option<Option<Arc<agent::Model>>>,
-    seen_by: Option<Option<Arc<agent::Model>>>,
-    last_message: Option<Option<Arc<message::Model>>>,
-}
+pub struct Conversation(pub Arc<Model>, Related);
 
 impl Conversation {
     /// A conversation whose relations load when asked for.
     pub fn new(row: Arc<Model>) -> Self {
-        Conversation(row, Planned::default())
+        Conversation(row, Related::default())
     }
 
     /// A conversation with the relations its page statement read.
     pub fn planned(joined: Joined) -> Self {
-        fn shared<T>(r: Option<Option<T>>) -> Option<Option<Arc<T>>> {
-            r.map(|r| r.map(Arc::new))
-        }
-        Conversation(
-            Arc::new(joined.row),
-            Planned {
-                contact: shared(joined.contact),
-                // A conversation always has its inbox; none found leaves it to the loader,
-                // which answers as it always does.
-                inbox: joined.inbox.flatten().map(Arc::new),
-                agent: shared(joined.agent),
-                assignee: shared(joined.assignee),
-                seen_by: shared(joined.seen_by),
-                last_message: shared(joined.last_message),
-            },
-        )
+        Conversation(Arc::new(joined.row), joined.related)
     }
 }
 
@@ -197,7 +170,9 @@ impl Conversation {
     /// The inbox the conversation came through.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn inbox(&self, ctx: &Context<'_>) -> async_graphql::Result<Inbox> {
-        if let Some(planned) = &self.1.inbox {
+        // A conversation always has its inbox; none joined leaves it to the loader, which
+        // answers as it always does.
+        if let Some(Some(planned)) = &self.1.inbox {
             return Ok(Inbox(planned.clone()));
         }
         Ok(Inbox(
