@@ -156,6 +156,14 @@ fn corpus(ids: &Ids) -> Vec<(String, Value)> {
         "nodes { id lastMessage { id conversation { id lastMessage { id } } } }",
         "nodes { __typename id inbox { __typename id conversations(first: 2) { nodes { id contact { id } } } } }",
         "nodes { id contact { conversations(first: 3) { totalCount nodes { id assignee { id } } } } }",
+        // Child pages: the same field twice with other arguments, from the end, refused and
+        // bad arguments, arguments from variables, the default page, through edges.
+        "nodes { id a: calls(first: 1) { nodes { id } } b: calls(first: 3, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { id } pageInfo { hasNextPage } } }",
+        "nodes { id calls(last: 2) { nodes { id } pageInfo { hasPreviousPage startCursor } } messages(last: 1) { nodes { id } } }",
+        "nodes { id calls(first: 101) { nodes { id } } }",
+        "nodes { id messages(first: 2, after: \"not a cursor\") { nodes { id } } }",
+        "nodes { id calls(first: $first) { totalCount nodes { id } } messages(first: $first) { nodes { id sentAt } } }",
+        "edges { node { id messages(first: 4) { totalCount edges { cursor node { id content } } } calls { nodes { id } } } }",
     ];
     for shape in shapes {
         add(&list(shape), json!({ "first": 20 }));
@@ -271,8 +279,9 @@ async fn planned_and_unplanned_answers_are_identical(app: &TestApp) {
             .map_or(0, Vec::len);
     }
     // The corpus exercises answers, not only refusals: the refused page sizes and the bad
-    // cursor are the only queries with errors, and the lists hold rows.
-    assert_eq!(with_errors, 4, "queries answered with errors");
+    // cursors (of the list and of a child page) are the only queries with errors, and the
+    // lists hold rows.
+    assert_eq!(with_errors, 6, "queries answered with errors");
     assert!(rows > 500, "conversation rows compared: {rows}");
 }
 

@@ -5,8 +5,11 @@
 //! answer. `ReadPlan(false)` turns planning off (every relation through the loaders), for
 //! comparing the two.
 
+use crate::graphql::inputs::{CallOrder, MessageOrder};
+use crate::graphql::pagination::{PageArgs, PageRequest};
 use crate::services::conversations::Joins;
-use async_graphql::Context;
+use crate::services::{calls, messages};
+use async_graphql::{Context, InputType, Lookahead, Value};
 
 /// Whether list resolvers plan their reads from the selection (on unless configured off).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +29,12 @@ fn enabled(ctx: &Context<'_>) -> bool {
 /// selected on its `nodes` or `edges { node }`, through fragments too), and whether it
 /// counts the matches too (`totalCount` selected). A field that a directive then
 /// skips costs a join and nothing else.
+///
+/// The first `calls` and the first `messages` selected on the rows are read for all rows
+/// in one more statement each, with that field's arguments; a row's resolver uses the page
+/// only when its own arguments give the same order and window (another alias with other
+/// arguments goes through the loaders), and arguments that do not parse plan nothing
+/// (the resolver reports them).
 pub fn conversation_joins(ctx: &Context<'_>) -> Joins {
     if !enabled(ctx) {
         return Joins::default();
@@ -41,5 +50,38 @@ pub fn conversation_joins(ctx: &Context<'_>) -> Joins {
         seen_by: has("seenBy"),
         last_message: has("lastMessage"),
         count: look.field("totalCount").exists(),
+        calls: child_page::<CallOrder>(&rows, "calls").and_then(|(args, order_by)| {
+            let order = calls::Order::from(order_by);
+            Some((order, PageRequest::parse(&order.name(), &args).ok()?))
+        }),
+        messages: child_page::<MessageOrder>(&rows, "messages").and_then(|(args, order_by)| {
+            let order = messages::Order::from(order_by);
+            Some((order, PageRequest::parse(&order.name(), &args).ok()?))
+        }),
     }
+}
+
+/// The connection arguments and `orderBy` of the first `name` field selected on `rows`,
+/// with variables substituted.
+fn child_page<O: InputType>(rows: &[Lookahead<'_>], name: &str) -> Option<(PageArgs, Option<O>)> {
+    let field = rows
+        .iter()
+        .flat_map(|r| r.field(name).selection_fields())
+        .next()?;
+    let args = field.arguments().ok()?;
+    let arg = |n: &str| -> Option<Value> {
+        args.iter()
+            .find(|(k, _)| k.as_str() == n)
+            .map(|(_, v)| v.clone())
+    };
+    fn parse<T: InputType>(value: Option<Value>) -> Option<T> {
+        T::parse(value).ok()
+    }
+    let page = PageArgs {
+        first: parse(arg("first"))?,
+        after: parse(arg("after"))?,
+        last: parse(arg("last"))?,
+        before: parse(arg("before"))?,
+    };
+    Some((page, parse(arg("orderBy"))?))
 }

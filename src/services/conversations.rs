@@ -230,8 +230,9 @@ fn filtered(viewer: &Viewer, filter: &Filter) -> Scoped<Entity> {
     scoped::<Entity>(viewer).filter(filter.condition(viewer))
 }
 
-/// The to-one relations a page of conversations can bring along in its own statement.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// What a page of conversations brings along: to-one relations in its own statement, each
+/// row's first page of calls or messages in one more.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Joins {
     pub contact: bool,
     pub inbox: bool,
@@ -243,6 +244,10 @@ pub struct Joins {
     /// How many conversations match the filter, as a window over the same rows. Only a
     /// window without cursors can count them (a cursor's condition narrows the rows).
     pub count: bool,
+    /// The same page of calls of every row, in this order and window.
+    pub calls: Option<(super::calls::Order, Keyset)>,
+    /// The same page of messages of every row, in this order and window.
+    pub messages: Option<(super::messages::Order, Keyset)>,
 }
 
 /// The relations a conversation's page statement brought along: each `Some` when it was
@@ -256,6 +261,40 @@ pub struct Related {
     pub assignee: Option<Option<Arc<agent::Model>>>,
     pub seen_by: Option<Option<Arc<agent::Model>>>,
     pub last_message: Option<Option<Arc<message::Model>>>,
+    pub calls: Option<Box<ChildPage<super::calls::Order, call::Model>>>,
+    pub messages: Option<Box<ChildPage<super::messages::Order, message::Model>>>,
+}
+
+/// A page of a conversation's calls or messages that the plan read, with the order and
+/// window it was read for: a resolver uses it only for that same order and window.
+#[derive(Debug, Clone)]
+pub struct ChildPage<O, M> {
+    pub order: O,
+    pub window: Keyset,
+    pub page: Page<Arc<M>>,
+}
+
+impl<O: PartialEq, M> ChildPage<O, M> {
+    fn new(order: O, window: &Keyset, rows: Page<M>) -> Self {
+        ChildPage {
+            order,
+            window: window.clone(),
+            page: Page {
+                items: rows.items.into_iter().map(Arc::new).collect(),
+                has_previous: rows.has_previous,
+                has_next: rows.has_next,
+            },
+        }
+    }
+
+    /// The page, when it was read for `order` and `window`.
+    pub fn matching(&self, order: &O, window: &Keyset) -> Option<Page<Arc<M>>> {
+        (self.order == *order && self.window == *window).then(|| Page {
+            items: self.page.items.clone(),
+            has_previous: self.page.has_previous,
+            has_next: self.page.has_next,
+        })
+    }
 }
 
 /// A conversation with what its statement brought along.
@@ -270,8 +309,10 @@ pub struct Joined {
 /// A page of the company's conversations, with the relations `joins` asks for read by the
 /// same statement (LEFT JOINs on the keys; the newest message by a sub-select of its id on
 /// the (conversation_id, sent_at, id) index), and, when `joins.count` and the window has no
-/// cursor, how many match in all (`COUNT(*) OVER ()`). With no joins it is the plain page;
-/// the rows and their order never depend on the joins, and the count is `count`'s.
+/// cursor, how many match in all (`COUNT(*) OVER ()`); then the page of calls and of
+/// messages `joins` asks for of every row, one statement each. With no joins it is the
+/// plain page; the rows and their order never depend on the joins, and the count is
+/// `count`'s.
 pub async fn list_joined(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -301,22 +342,12 @@ pub async fn list_joined(
         select = select.left_join::<agent::Entity>(viewer, "sb", key("sb", Column::SeenById));
     }
     if joins.last_message {
-        let newest = scoped_sub_select::<message::Entity>(
+        select = select.left_join_first::<message::Entity>(
             viewer,
-            Expr::col((message::Entity, message::Column::Id)),
-        )
-        .and_where(
-            Expr::col((message::Entity, message::Column::ConversationId))
-                .eq(Expr::col((Entity, Column::Id))),
-        )
-        .first(
+            "lm",
+            message::Column::ConversationId,
             super::messages::Order::default().sort().order_terms(false),
-            1,
-        )
-        .into_statement();
-        let on = Expr::col((Alias::new("lm"), message::Column::Id))
-            .eq(Expr::SubQuery(None, Box::new(newest.into())));
-        select = select.left_join::<message::Entity>(viewer, "lm", on);
+        );
     }
     let count = joins.count && window.after.is_none() && window.before.is_none();
     if count {
@@ -334,7 +365,7 @@ pub async fn list_joined(
             None
         })
     }
-    let page = page::page_rows(db, select, &order.sort(), window, |row| {
+    let mut page = page::page_rows(db, select, &order.sort(), window, |row| {
         Ok(Joined {
             row: Model::from_query_result(row, "")?,
             related: Related {
@@ -344,6 +375,8 @@ pub async fn list_joined(
                 assignee: read::<agent::Entity>(joins.assignee, row, "asg")?,
                 seen_by: read::<agent::Entity>(joins.seen_by, row, "sb")?,
                 last_message: read::<message::Entity>(joins.last_message, row, "lm")?,
+                calls: None,
+                messages: None,
             },
             total: if count {
                 Some(row.try_get::<i64>("", "total_count")? as u64)
@@ -353,6 +386,22 @@ pub async fn list_joined(
         })
     })
     .await?;
+    let ids: Vec<Uuid> = page.items.iter().map(|j| j.row.id).collect();
+    if let Some((order, window)) = &joins.calls {
+        let mut pages = super::calls::list_by_conversation(db, viewer, &ids, order, window).await?;
+        for item in &mut page.items {
+            let rows = pages.remove(&item.row.id).unwrap_or_else(Page::empty);
+            item.related.calls = Some(Box::new(ChildPage::new(*order, window, rows)));
+        }
+    }
+    if let Some((order, window)) = &joins.messages {
+        let mut pages =
+            super::messages::list_by_conversation(db, viewer, &ids, order, window).await?;
+        for item in &mut page.items {
+            let rows = pages.remove(&item.row.id).unwrap_or_else(Page::empty);
+            item.related.messages = Some(Box::new(ChildPage::new(*order, window, rows)));
+        }
+    }
     // No row to carry the count: none match, unless the page was not read at all.
     let total = match page.items.first() {
         Some(first) => first.total,

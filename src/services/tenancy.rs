@@ -159,6 +159,44 @@ impl<E: CompanyOwned> Scoped<E> {
         self
     }
 
+    /// Brings along, as `left_join` does, the first row of `R` whose `parent` column is the
+    /// selected row's id in the order of `terms` (the newest message of a conversation,
+    /// say), or none. The sub-select that picks it reads the parent's rows on the
+    /// (parent, order) index and stops at the first; it carries no company condition of
+    /// its own, because the join's does the scoping: a first row of another company is
+    /// not brought along (the join finds none), so no other company's row can appear.
+    /// A parent's child rows are its own company's (they are written through the parent),
+    /// so the row picked is the one the loaders pick.
+    pub(crate) fn left_join_first<R>(
+        self,
+        viewer: &Viewer,
+        alias: &'static str,
+        parent: R::Column,
+        terms: Vec<(Expr, sea_orm::Order, Option<NullOrdering>)>,
+    ) -> Self
+    where
+        R: CompanyOwned,
+        R::Column: Iterable,
+    {
+        let mut first = Query::select()
+            .expr(Expr::col((R::default(), R::id_column())))
+            .from(R::default())
+            .and_where(
+                Expr::col((R::default(), parent)).eq(Expr::col((E::default(), E::id_column()))),
+            )
+            .to_owned();
+        for (expr, order, nulls) in terms {
+            match nulls {
+                Some(n) => first.order_by_expr_with_nulls(expr, order, n),
+                None => first.order_by_expr(expr, order),
+            };
+        }
+        first.limit(1);
+        let on = Expr::col((Alias::new(alias), R::id_column()))
+            .eq(Expr::SubQuery(None, Box::new(first.into())));
+        self.left_join::<R>(viewer, alias, on)
+    }
+
     /// The select itself, for the page functions to window, order and limit. Taking it
     /// out keeps the company condition; only putting one in is reserved to this module.
     pub(super) fn into_select(self) -> Select<E> {
@@ -262,22 +300,6 @@ impl ScopedSubSelect {
     /// Narrows the sub-select by a condition tree.
     pub(crate) fn cond_where(mut self, condition: impl IntoCondition) -> Self {
         self.0.cond_where(condition);
-        self
-    }
-
-    /// Keeps only the first `limit` rows in the order of `terms`.
-    pub(crate) fn first(
-        mut self,
-        terms: Vec<(Expr, sea_orm::Order, Option<NullOrdering>)>,
-        limit: u64,
-    ) -> Self {
-        for (expr, order, nulls) in terms {
-            match nulls {
-                Some(n) => self.0.order_by_expr_with_nulls(expr, order, n),
-                None => self.0.order_by_expr(expr, order),
-            };
-        }
-        self.0.limit(limit);
         self
     }
 

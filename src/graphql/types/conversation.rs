@@ -240,12 +240,18 @@ impl Conversation {
             before,
         };
         let window = PageRequest::parse(&ordering, &args)?;
-        let key = MessagesOf {
-            conversation: self.0.id,
-            order,
-            window,
+        let planned = self.1.messages.as_ref();
+        let page = match planned.and_then(|p| p.matching(&order, &window)) {
+            Some(page) => page,
+            None => {
+                let key = MessagesOf {
+                    conversation: self.0.id,
+                    order,
+                    window,
+                };
+                loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty)
+            }
         };
-        let page = loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty);
         let total = ListTotal(CountSource::Nested(CountOf::Messages(self.0.id)));
         Ok(connection(
             page,
@@ -279,12 +285,18 @@ impl Conversation {
             before,
         };
         let window = PageRequest::parse(&ordering, &args)?;
-        let key = CallsOf {
-            conversation: self.0.id,
-            order,
-            window,
+        let planned = self.1.calls.as_ref();
+        let page = match planned.and_then(|p| p.matching(&order, &window)) {
+            Some(page) => page,
+            None => {
+                let key = CallsOf {
+                    conversation: self.0.id,
+                    order,
+                    window,
+                };
+                loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty)
+            }
         };
-        let page = loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty);
         let total = ListTotal(CountSource::Nested(CountOf::Calls(self.0.id)));
         Ok(connection(
             page,
