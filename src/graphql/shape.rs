@@ -22,7 +22,9 @@ use async_graphql::parser::types::{
     Selection, SelectionSet, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::{Name, Pos, Positioned, Response, Value, Variables};
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// The output types of the schema: each composite type's fields and, for interfaces and
 /// unions, the object types they stand for.
@@ -312,6 +314,7 @@ pub fn complete(
     };
     let walk = Walk {
         shapes,
+        memo: RefCell::default(),
         document,
         plan,
         track: !failed_within.is_empty(),
@@ -329,8 +332,27 @@ pub fn complete(
     };
 }
 
+/// A response key of an object, as `Walk::collected` found it.
+struct Entry<'a> {
+    key: Name,
+    kind: Kind<'a>,
+    /// The selection sets of the fields under the key, for the value beneath.
+    subsets: Vec<&'a SelectionSet>,
+}
+
+enum Kind<'a> {
+    Typename,
+    /// A field the shapes do not know (introspection): kept as executed.
+    Unknown,
+    Typed(&'a Type),
+}
+
+/// Collected fields by (object type, addresses of the selection sets).
+type Memo<'a> = RefCell<HashMap<(String, Vec<usize>), Rc<Vec<Entry<'a>>>>>;
+
 struct Walk<'a> {
     shapes: &'a Shapes,
+    memo: Memo<'a>,
     document: &'a ExecutableDocument,
     plan: &'a Plan,
     failed_within: HashSet<Vec<Step>>,
@@ -348,37 +370,102 @@ impl<'a> Walk<'a> {
         sets: &[&'a SelectionSet],
         path: &mut Vec<Step>,
     ) -> Result<Object, Propagate> {
-        let concrete = match value.swap_remove(TYPE_KEY) {
+        let concrete = match value.shift_remove(TYPE_KEY) {
             Some(Value::String(name)) if self.shapes.can_be(ty, &name) => name,
             _ => ty.to_owned(),
         };
-        let fields = self.collect(&concrete, sets);
-        let mut out = Object::with_capacity(fields.len());
-        for (key, group) in fields {
-            let field = group[0];
-            let raw = value.swap_remove(key.as_str());
-            if field.name.node == "__typename" {
-                out.insert(key, raw.unwrap_or_else(|| Value::String(concrete.clone())));
-                continue;
-            }
-            let Some(field_type) = self.shapes.field(&concrete, &field.name.node) else {
-                // Introspection and anything else the shapes do not know: as executed.
-                if let Some(raw) = raw {
-                    out.insert(key, raw);
+        let fields = self.collected(&concrete, sets);
+        // The usual case: the executor answered every key, in selection order. The values
+        // are completed in place, the object kept.
+        let in_order = value.len() == fields.len()
+            && value
+                .keys()
+                .zip(fields.iter())
+                .all(|(have, entry)| *have == entry.key);
+        if in_order {
+            for (slot, entry) in value.values_mut().zip(fields.iter()) {
+                let Kind::Typed(field_type) = &entry.kind else {
+                    continue;
+                };
+                if self.track {
+                    path.push(Step::Key(entry.key.to_string()));
                 }
-                continue;
-            };
-            let subsets: Vec<&SelectionSet> = group.iter().map(|f| &f.selection_set.node).collect();
-            if self.track {
-                path.push(Step::Key(key.to_string()));
+                let done = self.value(Some(std::mem::take(slot)), field_type, &entry.subsets, path);
+                if self.track {
+                    path.pop();
+                }
+                *slot = done?;
             }
-            let done = self.value(raw, field_type, &subsets, path);
+            return Ok(value);
+        }
+        let mut out = Object::with_capacity(fields.len());
+        for entry in fields.iter() {
+            let raw = value.swap_remove(entry.key.as_str());
+            let field_type = match &entry.kind {
+                Kind::Typename => {
+                    out.insert(
+                        entry.key.clone(),
+                        raw.unwrap_or_else(|| Value::String(concrete.clone())),
+                    );
+                    continue;
+                }
+                Kind::Unknown => {
+                    // Introspection and anything else the shapes do not know: as executed.
+                    if let Some(raw) = raw {
+                        out.insert(entry.key.clone(), raw);
+                    }
+                    continue;
+                }
+                Kind::Typed(field_type) => field_type,
+            };
+            if self.track {
+                path.push(Step::Key(entry.key.to_string()));
+            }
+            let done = self.value(raw, field_type, &entry.subsets, path);
             if self.track {
                 path.pop();
             }
-            out.insert(key, done?);
+            out.insert(entry.key.clone(), done?);
         }
         Ok(out)
+    }
+
+    /// `collect` for an object of type `object` under `sets`, with each response key's
+    /// type and selection sets, computed once per request for each (type, sets): every
+    /// row of a list has the same.
+    fn collected(&self, object: &str, sets: &[&'a SelectionSet]) -> Rc<Vec<Entry<'a>>> {
+        let key = (
+            object.to_owned(),
+            sets.iter()
+                .map(|s| *s as *const SelectionSet as usize)
+                .collect::<Vec<_>>(),
+        );
+        if let Some(hit) = self.memo.borrow().get(&key) {
+            return hit.clone();
+        }
+        let entries: Vec<Entry<'a>> = self
+            .collect(object, sets)
+            .into_iter()
+            .map(|(key, group)| {
+                let field = group[0];
+                let kind = if field.name.node == "__typename" {
+                    Kind::Typename
+                } else {
+                    match self.shapes.field(object, &field.name.node) {
+                        Some(ty) => Kind::Typed(ty),
+                        None => Kind::Unknown,
+                    }
+                };
+                Entry {
+                    key,
+                    kind,
+                    subsets: group.iter().map(|f| &f.selection_set.node).collect(),
+                }
+            })
+            .collect();
+        let entries = Rc::new(entries);
+        self.memo.borrow_mut().insert(key, entries.clone());
+        entries
     }
 
     fn value(
