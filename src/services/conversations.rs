@@ -289,11 +289,7 @@ impl<O: PartialEq, M> ChildPage<O, M> {
 
     /// The page, when it was read for `order` and `window`.
     pub fn matching(&self, order: &O, window: &Keyset) -> Option<Page<Arc<M>>> {
-        (self.order == *order && self.window == *window).then(|| Page {
-            items: self.page.items.clone(),
-            has_previous: self.page.has_previous,
-            has_next: self.page.has_next,
-        })
+        (self.order == *order && self.window == *window).then(|| self.page.clone())
     }
 }
 

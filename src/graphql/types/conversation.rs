@@ -7,12 +7,15 @@ use crate::auth::Scope;
 use crate::graphql::budget::charge;
 use crate::graphql::connection::Connection;
 use crate::graphql::inputs::{CallOrder, ConversationFilter, ConversationOrder, MessageOrder};
-use crate::graphql::loaders::{CallsOf, ConversationsOf, CountOf, LinksOf, MessagesOf, loader};
+use crate::graphql::loaders::{
+    AppLoader, CallsOf, ConversationsOf, CountOf, LinksOf, LoadError, MessagesOf, loader,
+};
 use crate::graphql::pagination::{PageArgs, PageRequest, connection, connection_cost};
 use crate::graphql::scalars::Timestamp;
-use crate::services::conversations::{self, Joined, Parent, Related};
+use crate::services::conversations::{self, ChildPage, Joined, Parent, Related};
 use crate::services::page::{Keyset, Page};
 use crate::services::{calls, messages};
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, ID, Object};
 use entity::conversation::Model;
 use entity::{agent, contact, inbox};
@@ -23,6 +26,27 @@ use uuid::Uuid;
 /// relations its read plan already loaded.
 #[derive(Clone)]
 pub struct Conversation(pub Arc<Model>, Related);
+
+/// A child page of a conversation: the one the read plan brought along, when it was read
+/// for this `order` and `window`, else the loader's page for the key `key` makes of them.
+async fn planned_or_loaded<K, O, M>(
+    ctx: &Context<'_>,
+    planned: Option<&ChildPage<O, M>>,
+    order: O,
+    window: Keyset,
+    key: impl FnOnce(O, Keyset) -> K,
+) -> async_graphql::Result<Page<Arc<M>>>
+where
+    O: PartialEq,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    AppLoader: Loader<K, Value = Page<Arc<M>>, Error = LoadError>,
+{
+    if let Some(page) = planned.and_then(|p| p.matching(&order, &window)) {
+        return Ok(page);
+    }
+    let page = loader(ctx).load_one(key(order, window)).await?;
+    Ok(page.unwrap_or_else(Page::empty))
+}
 
 impl Conversation {
     /// A conversation whose relations load when asked for.
@@ -240,18 +264,18 @@ impl Conversation {
             before,
         };
         let window = PageRequest::parse(&ordering, &args)?;
-        let planned = self.1.messages.as_ref();
-        let page = match planned.and_then(|p| p.matching(&order, &window)) {
-            Some(page) => page,
-            None => {
-                let key = MessagesOf {
-                    conversation: self.0.id,
-                    order,
-                    window,
-                };
-                loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty)
-            }
-        };
+        let page = planned_or_loaded(
+            ctx,
+            self.1.messages.as_deref(),
+            order,
+            window,
+            |order, window| MessagesOf {
+                conversation: self.0.id,
+                order,
+                window,
+            },
+        )
+        .await?;
         let total = ListTotal(CountSource::Nested(CountOf::Messages(self.0.id)));
         Ok(connection(
             page,
@@ -285,18 +309,18 @@ impl Conversation {
             before,
         };
         let window = PageRequest::parse(&ordering, &args)?;
-        let planned = self.1.calls.as_ref();
-        let page = match planned.and_then(|p| p.matching(&order, &window)) {
-            Some(page) => page,
-            None => {
-                let key = CallsOf {
-                    conversation: self.0.id,
-                    order,
-                    window,
-                };
-                loader(ctx).load_one(key).await?.unwrap_or_else(Page::empty)
-            }
-        };
+        let page = planned_or_loaded(
+            ctx,
+            self.1.calls.as_deref(),
+            order,
+            window,
+            |order, window| CallsOf {
+                conversation: self.0.id,
+                order,
+                window,
+            },
+        )
+        .await?;
         let total = ListTotal(CountSource::Nested(CountOf::Calls(self.0.id)));
         Ok(connection(
             page,
