@@ -66,7 +66,12 @@ pub async fn connect_with(
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.connect_timeout(settings.acquire_timeout)
         .acquire_timeout(settings.acquire_timeout)
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        // A connection is checked (one round trip) before it is handed out only when it has
+        // been idle long enough that the server, a proxy or a firewall may have dropped it;
+        // checking every checkout cost a round trip per statement. One that broke while
+        // in use fails its statement and leaves the pool.
+        .test_before_acquire_if_idle_for(Duration::from_secs(30));
     if scheme == "sqlite" {
         opts.map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)

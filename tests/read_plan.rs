@@ -196,6 +196,9 @@ fn corpus(ids: &Ids) -> Vec<(String, Value)> {
         "query { agents(first: 10) { nodes { ...Agent } } }".to_owned(),
         "query { inboxes(first: 10) { nodes { id name conversations(first: 2) { nodes { ...Conversation } } } } }".to_owned(),
         "query { searchMessages(query: \"the\", first: 5) { totalCount nodes { id snippet message { ...Message } } } }".to_owned(),
+        "query { searchMessages(query: \"the\", first: 3) { edges { cursor node { message { id conversation { id status contact { id } } } } } pageInfo { endCursor hasNextPage } } }".to_owned(),
+        "query { searchMessages(query: \"a\", first: 4, filter: { direction: INBOUND }) { nodes { message { contact { firstName } conversation @skip(if: true) { id } } } } }".to_owned(),
+        "query { hits: searchMessages(query: \"e\", first: 2) { nodes { message { id } } } again: searchMessages(query: \"e\", first: 2) { nodes { message { conversation { ...Conversation } } } } }".to_owned(),
     ];
     for query in &others {
         add(&document(query), json!({}));

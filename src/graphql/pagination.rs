@@ -112,11 +112,7 @@ impl PageRequest {
 /// A page of rows shared rather than owned: what the loaders hand out, so the parents
 /// that ask for the same page share its rows instead of each getting a copy.
 pub fn shared<M>(page: Page<M>) -> Page<Arc<M>> {
-    Page {
-        items: page.items.into_iter().map(Arc::new).collect(),
-        has_previous: page.has_previous,
-        has_next: page.has_next,
-    }
+    page.map(Arc::new)
 }
 
 pub fn connection<M, N>(

@@ -61,6 +61,20 @@ pub fn conversation_joins(ctx: &Context<'_>) -> Joins {
     }
 }
 
+/// Whether a `searchMessages` page reads each hit's conversation in its own statement: when
+/// the message's `conversation` or `contact` is selected on the hits (`nodes` or
+/// `edges { node }`).
+pub fn search_joins_conversation(ctx: &Context<'_>) -> bool {
+    if !enabled(ctx) {
+        return false;
+    }
+    let look = ctx.look_ahead();
+    [look.field("nodes"), look.field("edges").field("node")]
+        .iter()
+        .map(|hit| hit.field("message"))
+        .any(|m| m.field("conversation").exists() || m.field("contact").exists())
+}
+
 /// The connection arguments and `orderBy` of the first `name` field selected on `rows`,
 /// with variables substituted.
 fn child_page<O: InputType>(rows: &[Lookahead<'_>], name: &str) -> Option<(PageArgs, Option<O>)> {

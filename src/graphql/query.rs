@@ -23,6 +23,7 @@ use crate::services::{calls, contacts, conversations, directory, search};
 use async_graphql::{Context, ID, MergedObject, Object};
 use entity::{agent, call, contact, conversation, inbox, message};
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// Most ids `nodes` takes at once.
@@ -258,7 +259,7 @@ impl ReadQuery {
         let Some(id) = lookup_id(&id) else {
             return Ok(None);
         };
-        Ok(load::<message::Entity>(ctx, id).await?.map(Message))
+        Ok(load::<message::Entity>(ctx, id).await?.map(Message::from))
     }
 
     /// One of the company's calls by id; null when there is none with this id.
@@ -411,15 +412,26 @@ impl SearchQuery {
             before: None,
         };
         let window = PageRequest::parse(search::ORDERING, &args)?;
-        let page = search::search(db(ctx), viewer(ctx)?, &query, &filter, &window).await?;
+        let with_conversation = crate::graphql::plan::search_joins_conversation(ctx);
+        let page = search::search(
+            db(ctx),
+            viewer(ctx)?,
+            &query,
+            &filter,
+            &window,
+            with_conversation,
+        )
+        .await?;
+        let page = page.map(|(message, conversation)| Message(Arc::new(message), conversation));
         let sort = crate::services::messages::Order::default().sort();
         let hit_query = query.clone();
-        let conn = connection(
-            shared(page),
+        let conn = connection_of(
+            page,
             search::ORDERING,
             &sort,
+            |m: &Message| &*m.0,
             |m| m.id,
-            Message,
+            |m| m,
             ListTotal(CountSource::Search(query, filter)),
         );
         Ok(conn.map_nodes(|message| MessageSearchHit {
@@ -454,7 +466,7 @@ impl EntityQuery {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Option<Message>> {
-        entity::<message::Entity, _>(ctx, &id, Message).await
+        entity::<message::Entity, _>(ctx, &id, Message::from).await
     }
 
     #[graphql(entity)]

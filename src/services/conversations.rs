@@ -10,7 +10,9 @@ use entity::conversation::{Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source};
 use entity::{agent, call, contact, conversation_session, conversation_task, inbox, message};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, FromQueryResult, QueryResult};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, FromQueryResult, QueryResult,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -118,8 +120,20 @@ impl Filter {
                 .into_statement()
         };
         if let Some(digits) = &self.contact_phone_digits {
-            let phone = Expr::col((contact::Entity, contact::Column::PhoneNumber));
-            c = c.add(Column::ContactId.in_subquery(contacts_where(phone_contains(phone, digits))));
+            // The phone's digits are an expression no index serves, and a substring of a
+            // few digits matches many contacts: it is computed for the conversations the
+            // other conditions leave, one contact each by key (a scalar sub-select, which
+            // the planner never turns into a join over all the company's contacts).
+            let phone = scoped_sub_select::<contact::Entity>(
+                viewer,
+                Expr::col((contact::Entity, contact::Column::PhoneNumber)),
+            )
+            .and_where(
+                Expr::col((contact::Entity, contact::Column::Id))
+                    .equals((Entity, Column::ContactId)),
+            );
+            let phone = Expr::SubQuery(None, Box::new(phone.into_statement().into()));
+            c = c.add(phone_contains(phone, digits));
         }
         if let Some(email) = &self.contact_email {
             let col = Expr::col((contact::Entity, contact::Column::Email));
@@ -321,7 +335,14 @@ pub async fn list_joined(
     let key = |alias: &'static str, id: Column| -> Expr {
         Expr::col((Alias::new(alias), Alias::new("id"))).eq(Expr::col((Entity, id)))
     };
-    let mut select = filtered(viewer, filter);
+    let count = joins.count && window.after.is_none() && window.before.is_none();
+    let mut select = if count && db.get_database_backend() == DbBackend::Postgres {
+        // The count needs every matching row: they are read once, as all of them are best
+        // read, and the page, its joins and the count are taken from those.
+        Scoped::materialized(viewer, filtered(viewer, filter))
+    } else {
+        filtered(viewer, filter)
+    };
     if joins.contact {
         select = select.left_join::<contact::Entity>(viewer, "ct", key("ct", Column::ContactId));
     }
@@ -345,7 +366,6 @@ pub async fn list_joined(
             super::messages::Order::default().sort().order_terms(false),
         );
     }
-    let count = joins.count && window.after.is_none() && window.before.is_none();
     if count {
         select = select.with_column(Expr::cust("COUNT(*) OVER ()"), "total_count");
     }

@@ -101,6 +101,15 @@ impl<T> Page<T> {
             has_next: false,
         }
     }
+
+    /// The same page with each item made into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+        }
+    }
 }
 
 /// The type of a sort key; a cursor's key must have its ordering's.
@@ -262,16 +271,18 @@ pub(crate) async fn page_rows<E: CompanyOwned, T>(
     if keyset.limit == 0 {
         return Ok(Page::empty());
     }
-    let mut query = windowed(select.into_select(), sort, keyset);
+    let (select, fence) = select.into_parts();
+    let mut query = windowed(select, sort, keyset);
     for (expr, order, nulls) in sort.order_terms(keyset.from_end) {
         query = match nulls {
             Some(n) => query.order_by_with_nulls(expr, order, n),
             None => query.order_by(expr, order),
         };
     }
-    let statement = query
-        .limit(keyset.limit + 1)
-        .build(db.get_database_backend());
+    let statement = fence.build(
+        db.get_database_backend(),
+        query.limit(keyset.limit + 1).into_query(),
+    );
     let rows = db
         .query_all_raw(statement)
         .await?

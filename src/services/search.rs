@@ -6,13 +6,14 @@
 use super::filters::{TimeRange, contains_pattern};
 use super::messages;
 use super::page::{self, Keyset, Page};
-use super::tenancy::{Scoped, scoped, scoped_sub_select};
+use super::tenancy::{Scoped, joined, scoped, scoped_sub_select};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
-use sea_orm::sea_query::{Expr, ExprTrait, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, SimpleExpr};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbBackend, FromQueryResult};
+use std::sync::Arc;
 use uuid::Uuid;
 
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -138,16 +139,35 @@ fn searched(
     select
 }
 
-/// A page of hits, newest first.
+/// A hit: the message, and its conversation when the search brought it along.
+pub type Hit = (Model, Option<Arc<conversation::Model>>);
+
+/// A page of hits, newest first; with `with_conversation`, each message's conversation is
+/// read in the same statement (a LEFT JOIN by key, scoped as every join).
 pub async fn search(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     query: &str,
     filter: &Filter,
     window: &Keyset,
-) -> Result<Page<Model>, AppError> {
+    with_conversation: bool,
+) -> Result<Page<Hit>, AppError> {
     let sort = messages::Order::default().sort();
-    page::page(db, searched(db, viewer, query, filter), &sort, window).await
+    let mut select = searched(db, viewer, query, filter);
+    if with_conversation {
+        let on = Expr::col((Alias::new("cv"), conversation::Column::Id))
+            .eq(Expr::col((Entity, Column::ConversationId)));
+        select = select.left_join::<conversation::Entity>(viewer, "cv", on);
+    }
+    page::page_rows(db, select, &sort, window, |row| {
+        let conversation = if with_conversation {
+            joined::<conversation::Entity>(row, "cv")?.map(Arc::new)
+        } else {
+            None
+        };
+        Ok((Model::from_query_result(row, "")?, conversation))
+    })
+    .await
 }
 
 /// How many messages match in all.

@@ -13,13 +13,14 @@
 use crate::auth::Viewer;
 use crate::error::AppError;
 use sea_orm::sea_query::{
-    Alias, Expr, ExprTrait, IntoCondition, JoinType, LockType, NullOrdering, Query, SelectStatement,
+    Alias, CommonTableExpression, DynIden, Expr, ExprTrait, IntoCondition, IntoIden, JoinType,
+    LockType, NullOrdering, Query, SelectStatement, WithClause,
 };
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr,
-    DeleteMany, DeleteResult, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel, Iterable,
-    ModelTrait, PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait, Select,
-    UpdateMany, UpdateResult,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend,
+    DbErr, DeleteMany, DeleteResult, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel,
+    Iterable, ModelTrait, PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait,
+    Select, Statement, UpdateMany, UpdateResult,
 };
 use uuid::Uuid;
 
@@ -80,22 +81,34 @@ fn of_company<E: CompanyOwned>(viewer: &Viewer) -> Expr {
 /// company condition first; `filter` adds conditions with AND, so it only ever narrows.
 #[must_use]
 #[derive(Debug, Clone)]
-pub(crate) struct Scoped<E: EntityTrait>(Select<E>);
+pub(crate) struct Scoped<E: EntityTrait>(Select<E>, Option<SelectStatement>);
 
 /// All rows of `E` that the viewer's company owns.
 pub(crate) fn scoped<E: CompanyOwned>(viewer: &Viewer) -> Scoped<E> {
-    Scoped(E::find().filter(of_company::<E>(viewer)))
+    Scoped(E::find().filter(of_company::<E>(viewer)), None)
 }
 
 impl<E: CompanyOwned> Scoped<E> {
     /// Narrows the select: `condition` AND what it held.
     pub(crate) fn filter(self, condition: impl IntoCondition) -> Self {
-        Scoped(self.0.filter(condition))
+        Scoped(self.0.filter(condition), self.1)
     }
 
     /// Locks the selected rows until the transaction ends (PostgreSQL; SQLite ignores it).
     pub(crate) fn lock(self, lock: LockType) -> Self {
-        Scoped(self.0.lock(lock))
+        Scoped(self.0.lock(lock), self.1)
+    }
+
+    /// The viewer's rows of `E` that `rows` selects, read once into a MATERIALIZED common
+    /// table expression named as `E`'s table (PostgreSQL only: SQLite would read the name
+    /// inside its own definition as a recursive reference), so that everything this select
+    /// then adds (joins, an order, a window, a limit) reads those rows and not the table.
+    /// The rows are then found as the planner would find all of them, never by walking an
+    /// index in the page's order on the belief that the limit stops the walk early: a
+    /// window over every row (a total count) defeats that belief, and the walk then visits
+    /// every row of the company. Both selects are scoped.
+    pub(crate) fn materialized(viewer: &Viewer, rows: Scoped<E>) -> Self {
+        Scoped(scoped::<E>(viewer).0, Some(rows.0.into_query()))
     }
 
     /// The first row, if any.
@@ -129,7 +142,7 @@ impl<E: CompanyOwned> Scoped<E> {
     /// Selects `expr` as `alias` beside the row's columns (a window over the same rows,
     /// say); it adds a column, never rows.
     pub(crate) fn with_column(self, expr: Expr, alias: &str) -> Self {
-        Scoped(self.0.column_as(expr, alias))
+        Scoped(self.0.column_as(expr, alias), self.1)
     }
 
     /// Brings along, as a LEFT JOIN named `alias`, the viewer's company's row of `R` that
@@ -199,8 +212,45 @@ impl<E: CompanyOwned> Scoped<E> {
 
     /// The select itself, for the page functions to window, order and limit. Taking it
     /// out keeps the company condition; only putting one in is reserved to this module.
+    /// The select must not be run without its `fence` (see `into_parts`).
     pub(super) fn into_select(self) -> Select<E> {
+        debug_assert!(
+            self.1.is_none(),
+            "a materialized select taken without its rows"
+        );
         self.0
+    }
+
+    /// The select, and the rows it reads when they are `materialized`: the page functions
+    /// finish the select and build it inside the fence.
+    pub(super) fn into_parts(self) -> (Select<E>, Fence) {
+        let fence = self.1.map(|rows| (E::default().into_iden(), rows));
+        (self.0, Fence(fence))
+    }
+}
+
+/// The MATERIALIZED rows a `Scoped` select reads, named as the table they come from, if
+/// any (see `Scoped::materialized`).
+pub(crate) struct Fence(Option<(DynIden, SelectStatement)>);
+
+impl Fence {
+    /// The finished statement, reading the fenced rows when there are some.
+    pub(crate) fn build(self, backend: DbBackend, query: SelectStatement) -> Statement {
+        match self.0 {
+            None => backend.build(&query),
+            Some((table, rows)) => {
+                let with = WithClause::new()
+                    .cte(
+                        CommonTableExpression::new()
+                            .query(rows)
+                            .table_name(table)
+                            .materialized(true)
+                            .to_owned(),
+                    )
+                    .to_owned();
+                backend.build(&query.with(with))
+            }
+        }
     }
 }
 
@@ -325,6 +375,83 @@ where
     let mut new = row(viewer.company_id).into_active_model();
     new.set(company_column::<M::Entity>(), viewer.company_id.into());
     new.insert(db).await
+}
+
+/// In one statement (PostgreSQL's data-modifying WITH; a statement is its own
+/// transaction): runs `parent`, the UPDATE of the viewer's rows of `P`, and for each row it
+/// updated inserts the row `row` makes (given the company, as `insert` does), returning the
+/// inserted rows with their parent as saved. When `parent` updates nothing, nothing is
+/// inserted and the list is empty. Where `insert` after an UPDATE takes four round trips
+/// (BEGIN, UPDATE, INSERT, COMMIT), this is one; it needs data-modifying WITH, which SQLite
+/// lacks.
+pub(crate) async fn update_then_insert<P, M>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    parent: ScopedUpdate<P>,
+    row: impl FnOnce(Uuid) -> M,
+) -> Result<Vec<(M, P::Model)>, DbErr>
+where
+    P: CompanyOwned,
+    P::Column: Iterable,
+    M: ModelTrait + FromQueryResult,
+    M::Entity: CompanyOwned + EntityTrait<Model = M>,
+    <M::Entity as EntityTrait>::Column: Iterable,
+{
+    let (parents, children) = (Alias::new("parent"), Alias::new("child"));
+    let mut new = row(viewer.company_id);
+    new.set(company_column::<M::Entity>(), viewer.company_id.into());
+    let mut update = parent.0.into_query();
+    update.returning_all();
+    let columns: Vec<_> = <M::Entity as EntityTrait>::Column::iter().collect();
+    let values = Query::select()
+        .exprs(columns.iter().map(|c| c.save_as(Expr::val(new.get(*c)))))
+        .from(parents.clone())
+        .to_owned();
+    let mut insert = Query::insert();
+    insert
+        .into_table(M::Entity::default())
+        .columns(columns.iter().copied())
+        .select_from(values)
+        .map_err(|e| DbErr::Custom(e.to_string()))?
+        .returning_all();
+    let mut select = Query::select();
+    select.from(children.clone()).cross_join(parents.clone());
+    for c in &columns {
+        select.expr_as(
+            Expr::col((children.clone(), *c)),
+            Alias::new(format!("c_{}", c.as_str())),
+        );
+    }
+    for c in P::Column::iter() {
+        select.expr_as(
+            Expr::col((parents.clone(), c)),
+            Alias::new(format!("p_{}", c.as_str())),
+        );
+    }
+    let with = WithClause::new()
+        .cte(
+            CommonTableExpression::new()
+                .query(update)
+                .table_name(parents)
+                .to_owned(),
+        )
+        .cte(
+            CommonTableExpression::new()
+                .query(insert)
+                .table_name(children)
+                .to_owned(),
+        )
+        .to_owned();
+    db.query_all(&select.with(with))
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                M::from_query_result(r, "c_")?,
+                P::Model::from_query_result(r, "p_")?,
+            ))
+        })
+        .collect()
 }
 
 /// The row of `R` that `left_join` brought along as `alias`, or `None` when the join found

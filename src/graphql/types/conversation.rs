@@ -231,7 +231,7 @@ impl Conversation {
     #[graphql(guard = "Scope::ReadConversations")]
     async fn last_message(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Message>> {
         if let Some(planned) = &self.1.last_message {
-            return Ok(planned.clone().map(Message));
+            return Ok(planned.clone().map(Message::from));
         }
         let key = MessagesOf {
             conversation: self.0.id,
@@ -239,7 +239,9 @@ impl Conversation {
             window: Keyset::first(1),
         };
         let page = loader(ctx).load_one(key).await?;
-        Ok(page.and_then(|p| p.items.into_iter().next()).map(Message))
+        Ok(page
+            .and_then(|p| p.items.into_iter().next())
+            .map(Message::from))
     }
     /// The conversation's messages, newest first unless `orderBy` says otherwise.
     #[graphql(
@@ -282,7 +284,7 @@ impl Conversation {
             &ordering,
             &order.sort(),
             |m| m.id,
-            Message,
+            Message::from,
             total,
         ))
     }

@@ -10,9 +10,25 @@ use async_graphql::{Context, ID, Object};
 use entity::message::Model;
 use std::sync::Arc;
 
-/// One message of a conversation, in either direction.
+/// One message of a conversation, in either direction, with its conversation when the
+/// list that read it brought that along (a read plan); otherwise the loaders read it.
 #[derive(Clone)]
-pub struct Message(pub Arc<Model>);
+pub struct Message(pub Arc<Model>, pub Option<Arc<entity::conversation::Model>>);
+
+impl Message {
+    /// The message's conversation: the planned row, or the loader's.
+    async fn conversation_row(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Arc<entity::conversation::Model>> {
+        match &self.1 {
+            Some(row) => Ok(row.clone()),
+            None => {
+                load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await
+            }
+        }
+    }
+}
 
 /// One message of a conversation, in either direction.
 #[Object]
@@ -61,15 +77,12 @@ impl Message {
     /// The conversation the message belongs to.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn conversation(&self, ctx: &Context<'_>) -> async_graphql::Result<Conversation> {
-        let row =
-            load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
-        Ok(Conversation::new(row))
+        Ok(Conversation::new(self.conversation_row(ctx).await?))
     }
     /// The contact of the message's conversation; null when the conversation has none.
     #[graphql(guard = "Scope::ReadConversations")]
     async fn contact(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Contact>> {
-        let conversation =
-            load_required::<entity::conversation::Entity>(ctx, self.0.conversation_id).await?;
+        let conversation = self.conversation_row(ctx).await?;
         let Some(contact_id) = conversation.contact_id else {
             return Ok(None);
         };

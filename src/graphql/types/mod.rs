@@ -62,7 +62,7 @@ where
 }
 
 /// Each entity type wraps a shared row; one made from a freshly written row owns it.
-/// (`Conversation`, which can carry planned relations, has its own.)
+/// (`Conversation` and `Message`, which can carry planned relations, have their own.)
 macro_rules! from_rows {
     ($($ty:ident => $model:path),+ $(,)?) => {
         $(impl From<$model> for $ty {
@@ -78,8 +78,18 @@ macro_rules! from_rows {
     };
 }
 
+impl From<entity::message::Model> for Message {
+    fn from(row: entity::message::Model) -> Self {
+        Message(std::sync::Arc::new(row), None)
+    }
+}
+impl From<std::sync::Arc<entity::message::Model>> for Message {
+    fn from(row: std::sync::Arc<entity::message::Model>) -> Self {
+        Message(row, None)
+    }
+}
+
 from_rows!(
-    Message => entity::message::Model,
     Contact => entity::contact::Model,
     Inbox => entity::inbox::Model,
     Call => entity::call::Model,

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend};
 use uuid::Uuid;
 
 #[derive(Debug, Clone)]
@@ -21,22 +21,23 @@ pub struct NewMessage {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-/// The created message and its conversation as saved after the change: two statements in
-/// one transaction. The UPDATE of the conversation comes first: it finds the conversation
-/// (none: NOT_FOUND, nothing written), locks it as every other write does before touching
-/// its messages, and returns it as saved; then the INSERT returns the message.
+/// The created message and its conversation as saved after the change. The UPDATE of the
+/// conversation comes first: it finds the conversation (none: NOT_FOUND, nothing written),
+/// locks it as every other write does before touching its messages, moves its
+/// lastMessageAt forward (never back: one expression, so concurrent messages cannot move it
+/// backwards) and returns it as saved; then the INSERT returns the message. On PostgreSQL
+/// the two are one statement (`tenancy::update_then_insert`); on SQLite, two in one
+/// transaction.
 pub async fn create(
     db: &DatabaseConnection,
     viewer: &Viewer,
     conversation_id: Uuid,
     new: NewMessage,
 ) -> Result<Outcome<(Model, conversation::Model)>, AppError> {
-    let tx = WriteTx::begin(db).await?;
     let now = crate::services::now();
     let sent_at = new.sent_at.unwrap_or(now);
-    // One statement, so concurrent messages never move lastMessageAt backwards.
     let last = Expr::col(conversation::Column::LastMessageAt);
-    let Some(conversation) = scoped_update::<conversation::Entity>(viewer)
+    let update = scoped_update::<conversation::Entity>(viewer)
         .col_expr(
             conversation::Column::LastMessageAt,
             Expr::case(
@@ -47,17 +48,8 @@ pub async fn create(
             .into(),
         )
         .col_expr(conversation::Column::UpdatedAt, Expr::value(now))
-        .filter(conversation::Column::Id.eq(conversation_id))
-        .exec_with_returning(&*tx)
-        .await?
-        .pop()
-    else {
-        return Ok(Err(vec![UserError::not_found(
-            &["conversationId"],
-            "conversation",
-        )]));
-    };
-    let message = tenancy::insert(&*tx, viewer, |company_id| Model {
+        .filter(conversation::Column::Id.eq(conversation_id));
+    let row = |company_id| Model {
         id: Uuid::new_v4(),
         company_id,
         conversation_id,
@@ -68,10 +60,23 @@ pub async fn create(
         sent_at,
         created_at: now,
         updated_at: now,
-    })
-    .await?;
-    tx.commit().await?;
-    Ok(Ok((message, conversation)))
+    };
+    let saved = if db.get_database_backend() == DbBackend::Postgres {
+        tenancy::update_then_insert(db, viewer, update, row)
+            .await?
+            .pop()
+    } else {
+        let tx = WriteTx::begin(db).await?;
+        match update.exec_with_returning(&*tx).await?.pop() {
+            Some(conversation) => {
+                let message = tenancy::insert(&*tx, viewer, row).await?;
+                tx.commit().await?;
+                Some((message, conversation))
+            }
+            None => None,
+        }
+    };
+    Ok(saved.ok_or_else(|| vec![UserError::not_found(&["conversationId"], "conversation")]))
 }
 
 pub async fn delete(
