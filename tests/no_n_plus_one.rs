@@ -149,14 +149,22 @@ async fn create_message_costs_one_statement_on_postgres(app: &TestApp) {
     );
 }
 
-/// The benchmark's searches: the hits with each message's conversation in one statement,
-/// and one more for totalCount.
-async fn a_search_with_conversations_costs_one_statement(app: &TestApp) {
+/// The benchmark's searches: the hits with each message's conversation in one statement on
+/// PostgreSQL (two on SQLite, whose loaders read the conversations after the page), and
+/// one more for totalCount.
+async fn a_search_with_conversations_costs_one_statement_on_postgres(app: &TestApp) {
+    let page = match app.conn().get_database_backend() {
+        sea_orm::DbBackend::Postgres => 1,
+        _ => 2,
+    };
     seed::seed(app.conn(), 0.1, 3).await.unwrap();
     let token = app.token(seed::company_id(3, 0), "read:conversations");
     for (document, expected) in [
-        (include_str!("../bench/operations/search.graphql"), 1),
-        (include_str!("../bench/operations/search_count.graphql"), 2),
+        (include_str!("../bench/operations/search.graphql"), page),
+        (
+            include_str!("../bench/operations/search_count.graphql"),
+            page + 1,
+        ),
     ] {
         let before = app.statements();
         let data = app.data(&token, document, json!({ "q": "the" })).await;
@@ -172,7 +180,7 @@ async fn a_search_with_conversations_costs_one_statement(app: &TestApp) {
 }
 
 both_backends!(
-    a_search_with_conversations_costs_one_statement,
+    a_search_with_conversations_costs_one_statement_on_postgres,
     create_message_costs_one_statement_on_postgres,
     a_page_costs_the_same_statements_at_10_and_100,
     the_benchmark_dashboard_costs_two_statements_at_10_and_100

@@ -327,7 +327,94 @@ async fn joined_relations_stay_in_the_company(app: &TestApp) {
     }
 }
 
+/// A plan reads the unbounded columns (message content and metadata, call summaries) only
+/// when a field that shows them is selected: read without them, the same page's rows carry
+/// the stand-ins (empty text, null), read with them, what is stored.
+async fn unselected_bodies_are_not_read(app: &TestApp) {
+    use conversations_graph::auth::Viewer;
+    use conversations_graph::services::conversations::{Filter, Joins, Order, list_joined};
+    use conversations_graph::services::page::Keyset;
+    use conversations_graph::services::{calls, messages};
+    seed::seed(app.conn(), 0.1, 3).await.unwrap();
+    let viewer = Viewer {
+        company_id: seed::company_id(3, 0),
+        subject: "test".into(),
+        scopes: Vec::new(),
+    };
+    let page = |bodies: bool| {
+        let viewer = viewer.clone();
+        async move {
+            let message_bodies = messages::Bodies {
+                content: bodies,
+                metadata: bodies,
+            };
+            let joins = Joins {
+                last_message: true,
+                last_message_bodies: message_bodies,
+                message_bodies,
+                call_bodies: calls::Bodies { summary: bodies },
+                calls: Some((calls::Order::default(), Keyset::first(5))),
+                messages: Some((messages::Order::default(), Keyset::first(5))),
+                ..Joins::default()
+            };
+            let (page, _) = list_joined(
+                app.conn(),
+                &viewer,
+                &Filter::default(),
+                &Order::default(),
+                &Keyset::first(50),
+                joins,
+            )
+            .await
+            .unwrap();
+            page.items
+        }
+    };
+    let (with, without) = (page(true).await, page(false).await);
+    assert_eq!(with.len(), 50);
+    let (mut contents, mut summaries, mut metadata) = (0, 0, 0);
+    for (w, wo) in with.iter().zip(&without) {
+        assert_eq!(w.row, wo.row);
+        let (w_last, wo_last) = (&w.related.last_message, &wo.related.last_message);
+        if let (Some(Some(w_last)), Some(Some(wo_last))) = (w_last, wo_last) {
+            assert_eq!(w_last.id, wo_last.id);
+            assert_eq!(wo_last.content, "");
+            assert!(wo_last.metadata.is_none());
+            contents += usize::from(!w_last.content.is_empty());
+        }
+        let rows = |r: &conversations_graph::services::conversations::Joined| {
+            let calls = r.related.calls.as_ref().unwrap().page.items.clone();
+            let messages = r.related.messages.as_ref().unwrap().page.items.clone();
+            (calls, messages)
+        };
+        let ((w_calls, w_messages), (wo_calls, wo_messages)) = (rows(w), rows(wo));
+        assert_eq!(w_calls.len(), wo_calls.len());
+        for (a, b) in w_calls.iter().zip(&wo_calls) {
+            assert_eq!(
+                (a.id, a.status, a.duration_seconds),
+                (b.id, b.status, b.duration_seconds)
+            );
+            assert!(b.summary.is_none());
+            summaries += usize::from(a.summary.is_some());
+        }
+        assert_eq!(w_messages.len(), wo_messages.len());
+        for (a, b) in w_messages.iter().zip(&wo_messages) {
+            assert_eq!((a.id, a.sent_at), (b.id, b.sent_at));
+            assert_eq!(b.content, "");
+            assert!(b.metadata.is_none());
+            metadata += usize::from(a.metadata.is_some());
+        }
+    }
+    // The fixture's messages all have content; some have metadata, some calls a summary:
+    // the stand-ins above replaced real values.
+    assert!(
+        contents > 0 && summaries > 0 && metadata > 0,
+        "{contents} {summaries} {metadata}"
+    );
+}
+
 both_backends!(
     planned_and_unplanned_answers_are_identical,
-    joined_relations_stay_in_the_company
+    joined_relations_stay_in_the_company,
+    unselected_bodies_are_not_read
 );

@@ -200,9 +200,15 @@ impl Loader<MessagesOf> for AppLoader {
         for ((order, window), ids) in
             groups(keys, |k| ((k.order, k.window.clone()), k.conversation))
         {
-            let pages =
-                messages::list_by_conversation(&self.db, &self.viewer, &ids, &order, &window)
-                    .await?;
+            let pages = messages::list_by_conversation(
+                &self.db,
+                &self.viewer,
+                &ids,
+                &order,
+                &window,
+                messages::Bodies::default(),
+            )
+            .await?;
             for (conversation, page) in pages {
                 let key = MessagesOf {
                     conversation,
@@ -233,8 +239,15 @@ impl Loader<CallsOf> for AppLoader {
         for ((order, window), ids) in
             groups(keys, |k| ((k.order, k.window.clone()), k.conversation))
         {
-            let pages =
-                calls::list_by_conversation(&self.db, &self.viewer, &ids, &order, &window).await?;
+            let pages = calls::list_by_conversation(
+                &self.db,
+                &self.viewer,
+                &ids,
+                &order,
+                &window,
+                calls::Bodies::default(),
+            )
+            .await?;
             for (conversation, page) in pages {
                 let key = CallsOf {
                     conversation,

@@ -49,6 +49,18 @@ pub fn conversation_joins(ctx: &Context<'_>) -> Joins {
         assignee: has("assignee"),
         seen_by: has("seenBy"),
         last_message: has("lastMessage"),
+        last_message_bodies: message_bodies(rows.iter().map(|r| r.field("lastMessage")).collect()),
+        message_bodies: message_bodies(
+            rows.iter()
+                .flat_map(|r| nodes_of(r.field("messages")))
+                .collect(),
+        ),
+        call_bodies: calls::Bodies {
+            summary: rows
+                .iter()
+                .flat_map(|r| nodes_of(r.field("calls")))
+                .any(|call| call.field("summary").exists()),
+        },
         count: look.field("totalCount").exists(),
         calls: child_page::<CallOrder>(&rows, "calls").and_then(|(args, order_by)| {
             let order = calls::Order::from(order_by);
@@ -73,6 +85,22 @@ pub fn search_joins_conversation(ctx: &Context<'_>) -> bool {
         .iter()
         .map(|hit| hit.field("message"))
         .any(|m| m.field("conversation").exists() || m.field("contact").exists())
+}
+
+/// The rows of a connection field: its `nodes` and its `edges { node }`.
+fn nodes_of(connection: Lookahead<'_>) -> [Lookahead<'_>; 2] {
+    [
+        connection.field("nodes"),
+        connection.field("edges").field("node"),
+    ]
+}
+
+/// The unbounded columns of messages that a selection of them reads.
+fn message_bodies(messages: Vec<Lookahead<'_>>) -> messages::Bodies {
+    messages::Bodies {
+        content: messages.iter().any(|m| m.field("content").exists()),
+        metadata: messages.iter().any(|m| m.field("metadata").exists()),
+    }
 }
 
 /// The connection arguments and `orderBy` of the first `name` field selected on `rows`,

@@ -118,13 +118,38 @@ pub async fn count(
     Ok(filtered(viewer, filter).count(db).await?)
 }
 
-/// The same page of calls for each conversation, in one statement.
+/// Which of a call's unbounded columns a read brings along (every other column is always
+/// read): a read plan leaves out what nothing selected (see `page::read_or_not`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Bodies {
+    pub summary: bool,
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        Bodies { summary: true }
+    }
+}
+
+impl Bodies {
+    /// The columns left unread.
+    pub fn unread(&self) -> Vec<Column> {
+        if self.summary {
+            Vec::new()
+        } else {
+            vec![Column::Summary]
+        }
+    }
+}
+
+/// The same page of calls for each conversation, in one statement, with `bodies`.
 pub async fn list_by_conversation(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     conversations: &[Uuid],
     order: &Order,
     window: &Keyset,
+    bodies: Bodies,
 ) -> Result<HashMap<Uuid, Page<Model>>, AppError> {
     page::pages_by_parent(
         db,
@@ -134,6 +159,7 @@ pub async fn list_by_conversation(
         conversations,
         &order.sort(),
         window,
+        &bodies.unread(),
     )
     .await
 }

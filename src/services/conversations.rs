@@ -255,6 +255,11 @@ pub struct Joins {
     pub seen_by: bool,
     /// The newest message (`messages::Order::default()`, first 1).
     pub last_message: bool,
+    /// Which unbounded columns of the last message are read.
+    pub last_message_bodies: super::messages::Bodies,
+    /// Which unbounded columns of the calls page's and the messages page's rows are read.
+    pub call_bodies: super::calls::Bodies,
+    pub message_bodies: super::messages::Bodies,
     /// How many conversations match the filter, as a window over the same rows. Only a
     /// window without cursors can count them (a cursor's condition narrows the rows).
     pub count: bool,
@@ -364,6 +369,7 @@ pub async fn list_joined(
             "lm",
             message::Column::ConversationId,
             super::messages::Order::default().sort().order_terms(false),
+            &joins.last_message_bodies.unread(),
         );
     }
     if count {
@@ -404,15 +410,24 @@ pub async fn list_joined(
     .await?;
     let ids: Vec<Uuid> = page.items.iter().map(|j| j.row.id).collect();
     if let Some((order, window)) = &joins.calls {
-        let mut pages = super::calls::list_by_conversation(db, viewer, &ids, order, window).await?;
+        let mut pages =
+            super::calls::list_by_conversation(db, viewer, &ids, order, window, joins.call_bodies)
+                .await?;
         for item in &mut page.items {
             let rows = pages.remove(&item.row.id).unwrap_or_else(Page::empty);
             item.related.calls = Some(Box::new(ChildPage::new(*order, window, rows)));
         }
     }
     if let Some((order, window)) = &joins.messages {
-        let mut pages =
-            super::messages::list_by_conversation(db, viewer, &ids, order, window).await?;
+        let mut pages = super::messages::list_by_conversation(
+            db,
+            viewer,
+            &ids,
+            order,
+            window,
+            joins.message_bodies,
+        )
+        .await?;
         for item in &mut page.items {
             let rows = pages.remove(&item.row.id).unwrap_or_else(Page::empty);
             item.related.messages = Some(Box::new(ChildPage::new(*order, window, rows)));
@@ -477,6 +492,7 @@ pub async fn list_by_parent(
         parents,
         &order.sort(),
         window,
+        &[],
     )
     .await
 }

@@ -39,13 +39,45 @@ impl Order {
     }
 }
 
-/// The same page of messages for each conversation, in one statement.
+/// Which of a message's unbounded columns a read brings along (every other column is
+/// always read): a read plan leaves out what nothing selected (see `page::read_or_not`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Bodies {
+    pub content: bool,
+    pub metadata: bool,
+}
+
+impl Default for Bodies {
+    fn default() -> Self {
+        Bodies {
+            content: true,
+            metadata: true,
+        }
+    }
+}
+
+impl Bodies {
+    /// The columns left unread.
+    pub fn unread(&self) -> Vec<Column> {
+        let mut out = Vec::new();
+        if !self.content {
+            out.push(Column::Content);
+        }
+        if !self.metadata {
+            out.push(Column::Metadata);
+        }
+        out
+    }
+}
+
+/// The same page of messages for each conversation, in one statement, with `bodies`.
 pub async fn list_by_conversation(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     conversations: &[Uuid],
     order: &Order,
     window: &Keyset,
+    bodies: Bodies,
 ) -> Result<HashMap<Uuid, Page<Model>>, AppError> {
     page::pages_by_parent(
         db,
@@ -55,6 +87,7 @@ pub async fn list_by_conversation(
         conversations,
         &order.sort(),
         window,
+        &bodies.unread(),
     )
     .await
 }

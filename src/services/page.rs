@@ -12,8 +12,9 @@ use sea_orm::sea_query::{
     Expr, ExprTrait, Func, NullOrdering, Query, SelectStatement, WindowStatement,
 };
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, Order,
-    QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait, Select,
+    ColumnTrait, ColumnType, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, Order, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    Select,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -110,6 +111,49 @@ impl<T> Page<T> {
             has_next: self.has_next,
         }
     }
+}
+
+/// `column` (as `expr`), or, when it is among `unread`, a stand-in of its type that costs
+/// nothing to read: NULL for a nullable column, '' for text. A read plan leaves unread the
+/// unbounded columns nobody selected (a message's content and metadata, a call's
+/// summary), so a page that shows ids does not read message bodies; the rows it hands on
+/// carry the stand-in, which no selected field reads. Any other column is always read.
+pub(crate) fn read_or_not<C: ColumnTrait>(expr: Expr, column: C, unread: &[C]) -> Expr {
+    if !unread.iter().any(|u| u.as_str() == column.as_str()) {
+        return expr;
+    }
+    let def = column.def();
+    if def.is_null() {
+        Expr::cust("NULL")
+    } else if matches!(
+        def.get_column_type(),
+        ColumnType::Text | ColumnType::String(_)
+    ) {
+        Expr::cust("''")
+    } else {
+        debug_assert!(
+            false,
+            "{} has no stand-in: it is always read",
+            column.as_str()
+        );
+        expr
+    }
+}
+
+/// `select` with the `unread` columns of its own table left unread (see `read_or_not`).
+pub(crate) fn reading<E: EntityTrait>(select: Select<E>, unread: &[E::Column]) -> Select<E>
+where
+    E::Column: Iterable,
+{
+    if unread.is_empty() {
+        return select;
+    }
+    let mut select = select.select_only();
+    for column in E::Column::iter() {
+        let read = read_or_not(Expr::col((E::default(), column)), column, unread);
+        select = select.column_as(read, column.as_str());
+    }
+    select
 }
 
 /// The type of a sort key; a cursor's key must have its ordering's.
@@ -294,6 +338,7 @@ pub(crate) async fn page_rows<E: CompanyOwned, T>(
 
 /// The same page of `select` for each parent (rows whose `parent` column is in `parents`),
 /// in one statement: ROW_NUMBER() over each parent's rows picks each page.
+#[allow(clippy::too_many_arguments)] // the page of one select per parent, read as its caller needs
 pub(crate) async fn pages_by_parent<E, C>(
     db: &impl ConnectionTrait,
     select: Scoped<E>,
@@ -302,9 +347,11 @@ pub(crate) async fn pages_by_parent<E, C>(
     parents: &[Uuid],
     sort: &Sort<E::Model>,
     keyset: &Keyset,
+    unread: &[E::Column],
 ) -> Result<HashMap<Uuid, Page<E::Model>>, AppError>
 where
     E: CompanyOwned,
+    E::Column: Iterable,
     C: ColumnTrait,
 {
     sort.check(keyset)?;
@@ -334,7 +381,7 @@ where
         .and_where(Expr::col("rn").lte(keyset.limit + 1))
         .to_owned();
     // The rows the scoped statement picked, by id: no other company's row is among them.
-    let mut query = E::find()
+    let mut query = reading(E::find(), unread)
         .filter(id.in_subquery(picked))
         .order_by(parent, Order::Asc);
     for (expr, order, nulls) in sort.order_terms(keyset.from_end) {

@@ -142,8 +142,11 @@ fn searched(
 /// A hit: the message, and its conversation when the search brought it along.
 pub type Hit = (Model, Option<Arc<conversation::Model>>);
 
-/// A page of hits, newest first; with `with_conversation`, each message's conversation is
-/// read in the same statement (a LEFT JOIN by key, scoped as every join).
+/// A page of hits, newest first; with `with_conversation`, on PostgreSQL, each message's
+/// conversation is read in the same statement (a LEFT JOIN by key, scoped as every join;
+/// the hits then carry it). SQLite would join every match before sorting them (a common
+/// word: thousands of lookups for 10 hits, measured 25% slower), so there the loaders read
+/// the conversations of the page afterwards.
 pub async fn search(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
@@ -154,6 +157,7 @@ pub async fn search(
 ) -> Result<Page<Hit>, AppError> {
     let sort = messages::Order::default().sort();
     let mut select = searched(db, viewer, query, filter);
+    let with_conversation = with_conversation && db.get_database_backend() == DbBackend::Postgres;
     if with_conversation {
         let on = Expr::col((Alias::new("cv"), conversation::Column::Id))
             .eq(Expr::col((Entity, Column::ConversationId)));

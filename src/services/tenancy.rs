@@ -149,7 +149,22 @@ impl<E: CompanyOwned> Scoped<E> {
     /// `on` picks, its columns selected as `{alias}_{column}` (see `joined`). The join
     /// adds columns, never rows: `on` must pick at most one row (a key, or a scalar
     /// sub-select), and the company condition is part of it.
-    pub(crate) fn left_join<R>(mut self, viewer: &Viewer, alias: &'static str, on: Expr) -> Self
+    pub(crate) fn left_join<R>(self, viewer: &Viewer, alias: &'static str, on: Expr) -> Self
+    where
+        R: CompanyOwned,
+        R::Column: Iterable,
+    {
+        self.left_join_reading::<R>(viewer, alias, on, &[])
+    }
+
+    /// `left_join`, leaving the `unread` columns unread (see `page::unread`).
+    pub(crate) fn left_join_reading<R>(
+        mut self,
+        viewer: &Viewer,
+        alias: &'static str,
+        on: Expr,
+        unread: &[R::Column],
+    ) -> Self
     where
         R: CompanyOwned,
         R::Column: Iterable,
@@ -164,10 +179,11 @@ impl<E: CompanyOwned> Scoped<E> {
             condition,
         );
         for column in R::Column::iter() {
-            self.0 = self.0.column_as(
-                Expr::col((Alias::new(alias), column)),
-                format!("{alias}_{}", column.as_str()),
-            );
+            let read =
+                super::page::read_or_not(Expr::col((Alias::new(alias), column)), column, unread);
+            self.0 = self
+                .0
+                .column_as(read, format!("{alias}_{}", column.as_str()));
         }
         self
     }
@@ -186,6 +202,7 @@ impl<E: CompanyOwned> Scoped<E> {
         alias: &'static str,
         parent: R::Column,
         terms: Vec<(Expr, sea_orm::Order, Option<NullOrdering>)>,
+        unread: &[R::Column],
     ) -> Self
     where
         R: CompanyOwned,
@@ -207,7 +224,7 @@ impl<E: CompanyOwned> Scoped<E> {
         first.limit(1);
         let on = Expr::col((Alias::new(alias), R::id_column()))
             .eq(Expr::SubQuery(None, Box::new(first.into())));
-        self.left_join::<R>(viewer, alias, on)
+        self.left_join_reading::<R>(viewer, alias, on, unread)
     }
 
     /// The select itself, for the page functions to window, order and limit. Taking it
