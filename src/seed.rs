@@ -9,6 +9,7 @@
 
 use anyhow::{Context, bail};
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::text::fold_opt;
 use entity::*;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
@@ -166,21 +167,29 @@ async fn seed_company(
         .map(|i| {
             let (first, last) = (pick(rng, FIRST_NAMES), pick(rng, SURNAMES));
             let created = founded + Duration::minutes(rng.random_range(0..60 * 24 * 180));
+            let name = Some(first.to_owned());
+            let surname = (i % 11 != 0).then(|| last.to_owned());
+            // Drawn in this order (phone, then email) since the seed's first release.
+            let phone_number = (i % 7 != 0).then(|| phone(rng));
+            let email = (i % 5 != 0).then(|| {
+                format!(
+                    "{}.{}{}@{}",
+                    ascii(first),
+                    ascii(last),
+                    i,
+                    pick(rng, MAIL_DOMAINS)
+                )
+            });
             contact::Model {
                 id: uuid_from(rng),
                 company_id,
-                name: Some(first.to_owned()),
-                surname: (i % 11 != 0).then(|| last.to_owned()),
-                phone_number: (i % 7 != 0).then(|| phone(rng)),
-                email: (i % 5 != 0).then(|| {
-                    format!(
-                        "{}.{}{}@{}",
-                        ascii(first),
-                        ascii(last),
-                        i,
-                        pick(rng, MAIL_DOMAINS)
-                    )
-                }),
+                name_folded: fold_opt(name.as_deref()),
+                surname_folded: fold_opt(surname.as_deref()),
+                email_folded: fold_opt(email.as_deref()),
+                name,
+                surname,
+                phone_number,
+                email,
                 created_at: created,
                 updated_at: created,
             }
@@ -250,6 +259,7 @@ async fn seed_company(
                     company_id,
                     conversation_id: id,
                     direction,
+                    content_folded: entity::text::fold(&content),
                     content,
                     channel: Some(inbox.channel),
                     metadata: (m == 0).then(|| json!({ "client": pick(rng, CLIENTS) })),

@@ -164,6 +164,7 @@ async fn load_world(conn: &DatabaseConnection, conversations: usize, rng: &mut S
                 conversation_id: id,
                 direction: Direction::Inbound,
                 content: format!("fixture {n}.{i}"),
+                content_folded: entity::text::fold(&format!("fixture {n}.{i}")),
                 channel: None,
                 metadata: None,
                 sent_at: at,

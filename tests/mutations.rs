@@ -667,6 +667,7 @@ async fn create_message_moves_last_message_at_forward_only(app: &TestApp) {
             conversation_id: c01,
             direction: Direction::Inbound,
             content: "Any update?\nThanks".into(),
+            content_folded: entity::text::fold("Any update?\nThanks"),
             channel: Some(Channel::Email),
             metadata: Some(metadata.clone()),
             sent_at: t(40),
@@ -695,7 +696,8 @@ async fn create_message_moves_last_message_at_forward_only(app: &TestApp) {
     let window = window.close();
     let message = &payload["message"];
     let second = uuid_of(&message["id"]);
-    assert_eq!(message["channel"], Value::Null);
+    // Created without a channel: the conversation's (C01, EMAIL) is its channel.
+    assert_eq!(message["channel"], "EMAIL");
     assert_eq!(message["metadata"], Value::Null);
     assert_eq!(message["sentAt"], iso(1));
     assert_eq!(message["direction"], "OUTBOUND");
@@ -718,6 +720,7 @@ async fn create_message_moves_last_message_at_forward_only(app: &TestApp) {
             conversation_id: c01,
             direction: Direction::Outbound,
             content: "Late import".into(),
+            content_folded: entity::text::fold("Late import"),
             channel: None,
             metadata: None,
             sent_at: t(1),
@@ -931,9 +934,12 @@ async fn contacts_create_update_delete(app: &TestApp) {
             id: dana,
             company_id: ALPHA,
             name: Some("Dana".into()),
+            name_folded: Some(entity::text::fold("Dana")),
             surname: Some("Scully".into()),
+            surname_folded: Some(entity::text::fold("Scully")),
             phone_number: Some("+1 (202) 555-0143".into()),
             email: Some("dana@fbi.example".into()),
+            email_folded: Some(entity::text::fold("dana@fbi.example")),
             created_at: row[0].created_at,
             updated_at: row[0].updated_at,
         },
@@ -978,6 +984,8 @@ async fn contacts_create_update_delete(app: &TestApp) {
     {
         let r = expected.contacts.iter_mut().find(|c| c.id == dana).unwrap();
         r.email = Some("d.scully@fbi.example".into());
+        // The folded shadow follows the email.
+        r.email_folded = Some("d.scully@fbi.example".into());
         r.updated_at = row.updated_at;
     }
     assert_same(&expected, &after, "updateContact email");
@@ -1010,6 +1018,7 @@ async fn contacts_create_update_delete(app: &TestApp) {
         let r = expected.contacts.iter_mut().find(|c| c.id == dana).unwrap();
         r.phone_number = None;
         r.surname = None;
+        r.surname_folded = None;
         r.updated_at = row.updated_at;
     }
     assert_same(&expected, &after, "updateContact clears");

@@ -1789,7 +1789,8 @@ async fn contact_inbox_message_call_and_agent_lookups_return_their_fields(app: &
             "id": sid("M08"),
             "direction": "INBOUND",
             "content": "Refund please",
-            "channel": null,
+            // M08 was stored without a channel: its conversation C05's (EMAIL) is its channel.
+            "channel": "EMAIL",
             "metadata": null,
             "sentAt": "2026-03-01T13:00:00.000000Z",
             "createdAt": "2026-03-01T13:01:00.000000Z",

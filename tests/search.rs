@@ -988,7 +988,7 @@ async fn filter_by_conversation_contact_and_inbox(app: &TestApp) {
     assert_eq!(got, [hit("M20", M20_MORTGAGE, &[(41, 8), (106, 8)])]);
 }
 
-async fn filter_by_channel_is_the_messages_own_channel(app: &TestApp) {
+async fn filter_by_channel_is_the_messages_effective_channel(app: &TestApp) {
     fx::load(app.conn()).await;
     let token = app.reader(ALPHA);
     check_filters(
@@ -996,11 +996,11 @@ async fn filter_by_channel_is_the_messages_own_channel(app: &TestApp) {
         &token,
         "invoice",
         vec![
-            // M16 is an SMS in the EMAIL conversation X04; M17 has no channel (its
-            // conversation X05 is WHATSAPP).
+            // M16 is an SMS in the EMAIL conversation X04 (its own channel wins); M17 has
+            // no channel, so its conversation X05's, WHATSAPP, is its channel.
             (json!({ "channel": "EMAIL" }), vec!["M13"]),
             (json!({ "channel": "SMS" }), vec!["M16"]),
-            (json!({ "channel": "WHATSAPP" }), vec!["M14"]),
+            (json!({ "channel": "WHATSAPP" }), vec!["M17", "M14"]),
             (json!({ "channel": "CHAT" }), vec!["M15"]),
             (json!({ "channel": "PHONE" }), vec![]),
         ],
@@ -1072,8 +1072,9 @@ async fn filter_fields_combine_with_and(app: &TestApp) {
                 vec!["M14"],
             ),
             (
+                // M17 (no channel) is in X05, a WHATSAPP conversation of IN2.
                 json!({ "inboxId": sid("IN2"), "channel": "WHATSAPP" }),
-                vec!["M14"],
+                vec!["M17", "M14"],
             ),
             (
                 json!({ "conversationId": sid("X04"), "channel": "EMAIL" }),
@@ -1133,7 +1134,8 @@ async fn hits_resolve_the_message_conversation_and_contact(app: &TestApp) {
             "nodes": [
                 { "message": {
                     "id": sid("M17"), "content": "Where is my invoice?", "direction": "INBOUND",
-                    "channel": null, "sentAt": iso(26),
+                    // Stored without a channel: its conversation's.
+                    "channel": "WHATSAPP", "sentAt": iso(26),
                     "conversation": conversation("X05", "Anonymous", "WHATSAPP", "IN2"),
                     "contact": null } },
                 { "message": {
@@ -1792,7 +1794,7 @@ both_backends!(
     total_count_covers_all_pages_with_and_without_filters,
     a_filtered_search_pages_with_its_own_total,
     filter_by_conversation_contact_and_inbox,
-    filter_by_channel_is_the_messages_own_channel,
+    filter_by_channel_is_the_messages_effective_channel,
     filter_by_direction_and_sent_at_range,
     filter_fields_combine_with_and,
     a_malformed_id_in_the_filter_is_bad_user_input,

@@ -176,6 +176,7 @@ async fn large_conversation(db: &TestDb) -> Uuid {
             conversation_id: id,
             direction: entity::Direction::Inbound,
             content: content.clone(),
+            content_folded: entity::text::fold(&content),
             channel: None,
             metadata: Some(metadata.clone()),
             sent_at: at,

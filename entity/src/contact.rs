@@ -12,6 +12,11 @@ pub struct Model {
     pub surname: Option<String>,
     pub phone_number: Option<String>,
     pub email: Option<String>,
+    /// `text::fold` of the name, surname and email, written with them: what the contact
+    /// filters and `contactEmail` match.
+    pub name_folded: Option<String>,
+    pub surname_folded: Option<String>,
+    pub email_folded: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -12,5 +12,6 @@ pub mod conversation_task;
 pub mod enums;
 pub mod inbox;
 pub mod message;
+pub mod text;
 
 pub use enums::*;

@@ -13,6 +13,9 @@ pub struct Model {
     pub direction: Direction,
     #[sea_orm(column_type = "Text")]
     pub content: String,
+    /// `text::fold` of the content, written with it: what message search matches.
+    #[sea_orm(column_type = "Text")]
+    pub content_folded: String,
     pub channel: Option<Channel>,
     pub metadata: Option<Json>,
     pub sent_at: DateTimeUtc,

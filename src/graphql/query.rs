@@ -374,8 +374,9 @@ pub type MessageSearchConnection = Connection<MessageSearchHit>;
 
 #[Object]
 impl SearchQuery {
-    /// The company's messages whose content contains `query` (case-insensitive, Unicode
-    /// included; `%`, `_` and `\` are literal), newest first, with their context.
+    /// The company's messages whose content contains `query`, ignoring case (the README's
+    /// text rule: Unicode full case folding and NFC, no accent folding; `%`, `_` and `\`
+    /// are literal), newest first, with their context. A blank query is refused.
     #[graphql(
         guard = "Scope::ReadConversations",
         complexity = "connection_cost(first, None, 10, child_complexity)"

@@ -1,6 +1,6 @@
 //! Contacts: the filtered, ordered list.
 
-use super::filters::{complement, contains_ci, digits, never, phone_contains};
+use super::filters::{complement, contains_folded, digits, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
 use super::tenancy::{Scoped, scoped};
 use crate::auth::Viewer;
@@ -29,14 +29,15 @@ impl Filter {
         let col = |c: Column| Expr::col((Entity, c));
         let mut c = Condition::all();
         if let Some(q) = &self.query {
+            // The full name: the folded name, a space, the folded surname.
             let full = Expr::cust(
-                "COALESCE(\"contacts\".\"name\", '') || ' ' || COALESCE(\"contacts\".\"surname\", '')",
+                "COALESCE(\"contacts\".\"name_folded\", '') || ' ' || COALESCE(\"contacts\".\"surname_folded\", '')",
             );
             let mut any = Condition::any()
-                .add(contains_ci(col(Column::Name), q))
-                .add(contains_ci(col(Column::Surname), q))
-                .add(contains_ci(full, q))
-                .add(contains_ci(col(Column::Email), q));
+                .add(contains_folded(col(Column::NameFolded), q))
+                .add(contains_folded(col(Column::SurnameFolded), q))
+                .add(contains_folded(full, q))
+                .add(contains_folded(col(Column::EmailFolded), q));
             let d = digits(q);
             if !d.is_empty() {
                 any = any.add(phone_contains(col(Column::PhoneNumber), &d));
@@ -44,13 +45,13 @@ impl Filter {
             c = c.add(any);
         }
         if let Some(v) = &self.name {
-            c = c.add(contains_ci(col(Column::Name), v));
+            c = c.add(contains_folded(col(Column::NameFolded), v));
         }
         if let Some(v) = &self.surname {
-            c = c.add(contains_ci(col(Column::Surname), v));
+            c = c.add(contains_folded(col(Column::SurnameFolded), v));
         }
         if let Some(v) = &self.email {
-            c = c.add(contains_ci(col(Column::Email), v));
+            c = c.add(contains_folded(col(Column::EmailFolded), v));
         }
         if let Some(d) = &self.phone_digits {
             c = c.add(phone_contains(col(Column::PhoneNumber), d));

@@ -1,7 +1,7 @@
 //! Conversations: the filter of every replaced API, the orderings, lookups and pages,
 //! always within the viewer's company.
 
-use super::filters::{TimeRange, complement, equals_ci, never, phone_contains};
+use super::filters::{TimeRange, complement, equals_folded, never, phone_contains};
 use super::page::{self, KeyKind, Keyset, Page, Sort, SortValue};
 use super::tenancy::{CompanyOwned, Scoped, joined, scoped, scoped_sub_select};
 use crate::auth::Viewer;
@@ -136,8 +136,8 @@ impl Filter {
             c = c.add(phone_contains(phone, digits));
         }
         if let Some(email) = &self.contact_email {
-            let col = Expr::col((contact::Entity, contact::Column::Email));
-            c = c.add(Column::ContactId.in_subquery(contacts_where(equals_ci(col, email))));
+            let col = Expr::col((contact::Entity, contact::Column::EmailFolded));
+            c = c.add(Column::ContactId.in_subquery(contacts_where(equals_folded(col, email))));
         }
         let ranges = [
             (&self.created_at, Column::CreatedAt),

@@ -43,14 +43,17 @@ pub fn contains_pattern(needle: &str) -> LikeExpr {
     LikeExpr::new(escaped).escape('\\')
 }
 
-/// `col` lower-cased contains `needle` (ASCII case folding, the same on both databases).
-pub fn contains_ci(col: Expr, needle: &str) -> SimpleExpr {
-    Func::lower(col).like(contains_pattern(&needle.to_ascii_lowercase()))
+/// The folded column `folded` (a shadow column written with `entity::text::fold`) contains
+/// `needle` folded: the API's one case-insensitive match. The database compares plain
+/// strings (neither side has an upper-case ASCII letter, so SQLite's ASCII-folding `LIKE`
+/// is exact too).
+pub fn contains_folded(folded: Expr, needle: &str) -> SimpleExpr {
+    folded.like(contains_pattern(&entity::text::fold(needle)))
 }
 
-/// `col` lower-cased equals `value` lower-cased (ASCII).
-pub fn equals_ci(col: Expr, value: &str) -> SimpleExpr {
-    Func::lower(col).eq(value.to_ascii_lowercase())
+/// The folded column `folded` equals `value` folded.
+pub fn equals_folded(folded: Expr, value: &str) -> SimpleExpr {
+    folded.eq(entity::text::fold(value))
 }
 
 /// The digits of a phone number as SQL: the punctuation people type, removed.

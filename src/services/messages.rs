@@ -62,6 +62,7 @@ impl Bodies {
         let mut out = Vec::new();
         if !self.content {
             out.push(Column::Content);
+            out.push(Column::ContentFolded);
         }
         if !self.metadata {
             out.push(Column::Metadata);

@@ -1,7 +1,8 @@
-//! Message search: a case-insensitive substring match (Unicode included, no accent
-//! folding) served by an index: pg_trgm on PostgreSQL, FTS5 trigram on SQLite. Queries
-//! shorter than a trigram cannot use either index and fall back to a scan of the
-//! company's messages, which stays exact.
+//! Message search: the folded content contains the folded query (`entity::text`: full
+//! Unicode case folding and NFC, no accent folding), served by an index on the folded
+//! column: pg_trgm on PostgreSQL, FTS5 trigram on SQLite. Queries shorter than a trigram
+//! cannot use either index and fall back to a scan of the company's messages, which stays
+//! exact.
 
 use super::filters::{TimeRange, contains_pattern};
 use super::messages;
@@ -31,77 +32,31 @@ pub struct Filter {
     pub sent_at: Option<TimeRange>,
 }
 
-/// Checks a query: not blank, at most 200 characters.
+/// Checks a query: not blank (nothing but white space), at most 200 characters.
 pub fn check_query(query: &str) -> Result<(), AppError> {
-    if query.trim().is_empty() {
-        return Err(AppError::BadInput("`query` must not be empty".into()));
-    }
     super::validate::search_text(query, "query", MAX_QUERY_CHARS)
 }
 
-/// The condition "content contains `query`, ignoring case".
+/// The condition "the folded content contains the folded query" (`entity::text::fold` on
+/// both sides; the databases compare plain strings, so they agree).
 fn matches(backend: DbBackend, query: &str) -> SimpleExpr {
-    let content = Expr::col((Entity, Column::Content));
+    let folded = entity::text::fold(query);
+    let content = Expr::col((Entity, Column::ContentFolded));
     match backend {
-        DbBackend::Postgres => content.binary(
-            sea_orm::sea_query::BinOper::Custom("ILIKE"),
-            Expr::value(like_escaped(query)),
-        ),
-        _ if query.chars().count() >= 3 => {
-            // An FTS5 phrase: quoted, inner quotes doubled, so no character is syntax.
-            let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+        // `LIKE '%…%'`, served by the trigram index on the folded column.
+        DbBackend::Postgres => content.like(contains_pattern(&folded)),
+        _ if folded.chars().count() >= 3 => {
+            // An FTS5 phrase over the folded column: quoted, inner quotes doubled, so no
+            // character is syntax.
+            let phrase = format!("\"{}\"", folded.replace('"', "\"\""));
             Expr::cust_with_values(
                 "\"messages\".\"rowid\" IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)",
                 [phrase],
             )
         }
-        _ => {
-            // Too short for trigrams. SQLite's LIKE folds ASCII only, so every upper/lower
-            // spelling of the other characters is tried.
-            let mut any = Condition::any();
-            for variant in case_variants(query) {
-                any = any.add(content.clone().like(contains_pattern(&variant)));
-            }
-            Expr::from(any)
-        }
+        // Too short for trigrams: a scan of the company's messages.
+        _ => Expr::cust_with_values("instr(\"messages\".\"content_folded\", ?) > 0", [folded]),
     }
-}
-
-/// `%query%` with `%`, `_` and `\` escaped, for `ILIKE … ESCAPE '\'` (PostgreSQL's default
-/// escape character is the backslash).
-fn like_escaped(query: &str) -> String {
-    let mut out = String::from("%");
-    for ch in query.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out.push('%');
-    out
-}
-
-/// Every spelling of a short query with each non-ASCII letter in either case.
-fn case_variants(query: &str) -> Vec<String> {
-    let mut variants = vec![String::new()];
-    for ch in query.chars() {
-        let mut forms: Vec<String> = vec![ch.to_string()];
-        if !ch.is_ascii() {
-            for form in [
-                ch.to_lowercase().collect::<String>(),
-                ch.to_uppercase().collect(),
-            ] {
-                if !forms.contains(&form) {
-                    forms.push(form);
-                }
-            }
-        }
-        variants = variants
-            .iter()
-            .flat_map(|v| forms.iter().map(move |f| format!("{v}{f}")))
-            .collect();
-    }
-    variants
 }
 
 fn searched(
@@ -128,7 +83,7 @@ fn searched(
         select = select.filter(Column::ConversationId.in_subquery(ids.into_statement()));
     }
     if let Some(channel) = filter.channel {
-        select = select.filter(Column::Channel.eq(channel));
+        select = select.filter(effective_channel_is(viewer, channel));
     }
     if let Some(direction) = filter.direction {
         select = select.filter(Column::Direction.eq(direction));
@@ -137,6 +92,20 @@ fn searched(
         select = select.filter(range.condition(Expr::col((Entity, Column::SentAt))));
     }
     select
+}
+
+/// A message's channel is its own, or else its conversation's: "the message's channel is
+/// `channel`".
+pub fn effective_channel_is(viewer: &Viewer, channel: Channel) -> Condition {
+    let of_channel =
+        scoped_sub_select::<conversation::Entity>(viewer, Expr::col(conversation::Column::Id))
+            .and_where(conversation::Column::Channel.eq(channel))
+            .into_statement();
+    Condition::any().add(Column::Channel.eq(channel)).add(
+        Condition::all()
+            .add(Column::Channel.is_null())
+            .add(Column::ConversationId.in_subquery(of_channel)),
+    )
 }
 
 /// A hit: the message, and its conversation when the search brought it along.
@@ -197,53 +166,29 @@ const BEFORE: usize = 40;
 const WIDTH: usize = 160;
 const ELLIPSIS: char = '\u{2026}';
 
-fn same_letter(a: char, b: char) -> bool {
-    a == b || a.to_lowercase().eq(b.to_lowercase())
-}
-
-/// Every non-overlapping case-insensitive occurrence of `needle` in `hay` (char offsets).
-fn occurrences(hay: &[char], needle: &[char]) -> Vec<usize> {
-    let mut found = Vec::new();
-    if needle.is_empty() || needle.len() > hay.len() {
-        return found;
-    }
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        if hay[i..i + needle.len()]
-            .iter()
-            .zip(needle)
-            .all(|(a, b)| same_letter(*a, *b))
-        {
-            found.push(i);
-            i += needle.len();
-        } else {
-            i += 1;
-        }
-    }
-    found
-}
-
-/// The content around the first match: up to 40 characters before it and 160 in all,
-/// with "…" where text was cut, and every occurrence inside marked.
+/// The content around the first match: up to 40 characters before it and 160 in all (more
+/// when the match itself is longer), with "…" where text was cut, and every occurrence of
+/// the folded query inside marked (`entity::text::occurrences`: the same rule as the match,
+/// so every hit has a highlight).
 pub fn snippet(content: &str, query: &str) -> Snippet {
     let chars: Vec<char> = content.chars().collect();
-    let needle: Vec<char> = query.chars().collect();
-    let first = occurrences(&chars, &needle).first().copied().unwrap_or(0);
-    let start = first.saturating_sub(BEFORE);
-    let end = (start + WIDTH).max(first + needle.len()).min(chars.len());
-    let window = &chars[start..end];
+    let found = entity::text::occurrences(content, &entity::text::fold(query));
+    let first = found.first().cloned().unwrap_or(0..0);
+    let start = first.start.saturating_sub(BEFORE);
+    let end = (start + WIDTH).max(first.end).min(chars.len());
     let lead = usize::from(start > 0);
     let mut text = String::new();
     if start > 0 {
         text.push(ELLIPSIS);
     }
-    text.extend(window);
+    text.extend(&chars[start..end]);
     if end < chars.len() {
         text.push(ELLIPSIS);
     }
-    let highlights = occurrences(window, &needle)
+    let highlights = found
         .into_iter()
-        .map(|at| (at + lead, needle.len()))
+        .filter(|at| at.start >= start && at.end <= end)
+        .map(|at| (at.start - start + lead, at.end - at.start))
         .collect();
     Snippet { text, highlights }
 }
@@ -251,13 +196,6 @@ pub fn snippet(content: &str, query: &str) -> Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_queries_try_both_cases_of_non_ascii_letters() {
-        assert_eq!(case_variants("é"), vec!["é", "É"]);
-        assert_eq!(case_variants("ab"), vec!["ab"]);
-        assert_eq!(case_variants("Éa").len(), 2);
-    }
 
     #[test]
     fn snippets_cut_and_mark() {

@@ -58,11 +58,17 @@ pub const MAX_REASON: usize = 1000;
 /// Largest message metadata, in bytes of compact JSON.
 pub const MAX_METADATA_BYTES: usize = 16 * 1024;
 
-/// A text a read compares with (a filter, a search): at most `max` characters, and no
-/// control characters but tab and newline (the databases cannot hold NUL, and nothing
-/// stored has the others).
+/// A text a read compares with (a filter, a search): not blank (empty or nothing but white
+/// space: the one rule for every text a read compares with; a client that means "no filter"
+/// leaves the field out), at most `max` characters, and no control characters but tab and
+/// newline (the databases cannot hold NUL, and nothing stored has the others).
 pub fn search_text(text: &str, path: &str, max: usize) -> Result<(), crate::error::AppError> {
     use crate::error::AppError;
+    if entity::text::is_blank(text) {
+        return Err(AppError::BadInput(format!(
+            "`{path}` must not be blank (empty or only white space)"
+        )));
+    }
     let n = text.chars().count();
     if n > max {
         return Err(AppError::BadInput(format!(

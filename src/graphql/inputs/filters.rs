@@ -78,7 +78,8 @@ pub struct ConversationFilter {
     /// and slashes are ignored on both sides, so "0102" matches "+1 (555) 010-2000"
     /// (REST: number, phone). Must contain at least one digit.
     pub contact_phone_number: Option<String>,
-    /// The contact's email equals this, ignoring ASCII case (REST: email).
+    /// The contact's email equals this, ignoring case (the README's text rule: Unicode full
+    /// case folding and NFC) (REST: email).
     pub contact_email: Option<String>,
     /// Created within this range.
     pub created_at: Option<DateTimeRange>,
@@ -261,16 +262,16 @@ impl ConversationFilter {
 #[derive(InputObject, Clone, Debug, Default)]
 pub struct ContactFilter {
     /// One search box: the first name, last name, full name ("first last") or email
-    /// contains this (ASCII case folding), or, when it has digits, the phone number contains
-    /// them.
+    /// contains this (ignoring case by the README's text rule), or, when it has digits, the
+    /// phone number contains them. A blank text is refused.
     pub query: Option<String>,
-    /// The first name contains this, ignoring ASCII case.
+    /// The first name contains this, ignoring case (the README's text rule).
     pub first_name: Option<String>,
-    /// The last name contains this, ignoring ASCII case.
+    /// The last name contains this, ignoring case (the README's text rule).
     pub last_name: Option<String>,
     /// The phone number contains these digits (punctuation ignored on both sides).
     pub phone_number: Option<String>,
-    /// The email contains this, ignoring ASCII case.
+    /// The email contains this, ignoring case (the README's text rule).
     pub email: Option<String>,
     /// Every one of these filters must hold.
     pub and: Option<Vec<ContactFilter>>,
@@ -297,7 +298,7 @@ impl ContactFilter {
     fn convert(&self, path: &str) -> Result<contacts::Filter, AppError> {
         let p = |field: &str| format!("{path}.{field}");
         Ok(contacts::Filter {
-            query: filter_text(&self.query, &p("query"))?.filter(|q| !q.trim().is_empty()),
+            query: filter_text(&self.query, &p("query"))?,
             name: filter_text(&self.first_name, &p("firstName"))?,
             surname: filter_text(&self.last_name, &p("lastName"))?,
             phone_digits: phone_digits(&self.phone_number, &p("phoneNumber"))?,

@@ -47,9 +47,13 @@ impl Message {
         charge(ctx, self.0.content.len()).await?;
         Ok(&self.0.content)
     }
-    /// The channel it went through; null when it is the conversation's own.
-    async fn channel(&self) -> Option<Channel> {
-        self.0.channel.map(Into::into)
+    /// The channel it went through: its own when it was given one, else its conversation's
+    /// (the same rule as every filter on a message's channel).
+    async fn channel(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Channel>> {
+        if let Some(own) = self.0.channel {
+            return Ok(Some(own.into()));
+        }
+        Ok(Some(self.conversation_row(ctx).await?.channel.into()))
     }
     /// Free-form data the sending system attached; null when none.
     #[graphql(complexity = 20)]

@@ -7,7 +7,8 @@ use crate::services::tenancy;
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::contact::{ActiveModel, Entity, Model};
-use sea_orm::{ActiveValue::Set, DatabaseConnection};
+use entity::text::fold_opt;
+use sea_orm::{ActiveValue, ActiveValue::Set, DatabaseConnection};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, Default)]
@@ -36,6 +37,9 @@ pub async fn create(
     let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
         company_id,
+        name_folded: fold_opt(new.name.as_deref()),
+        surname_folded: fold_opt(new.surname.as_deref()),
+        email_folded: fold_opt(new.email.as_deref()),
         name: new.name,
         surname: new.surname,
         phone_number: new.phone_number,
@@ -69,10 +73,24 @@ pub async fn update(
         tx.commit().await?;
         return Ok(Ok(current));
     }
+    refold(&mut am);
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
     tx.commit().await?;
     Ok(Ok(model))
+}
+
+/// Sets the folded shadow of each text the change sets.
+fn refold(am: &mut ActiveModel) {
+    if let ActiveValue::Set(v) = &am.name {
+        am.name_folded = Set(fold_opt(v.as_deref()));
+    }
+    if let ActiveValue::Set(v) = &am.surname {
+        am.surname_folded = Set(fold_opt(v.as_deref()));
+    }
+    if let ActiveValue::Set(v) = &am.email {
+        am.email_folded = Set(fold_opt(v.as_deref()));
+    }
 }
 
 pub async fn delete(

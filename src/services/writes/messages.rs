@@ -54,6 +54,7 @@ pub async fn create(
         company_id,
         conversation_id,
         direction: new.direction,
+        content_folded: entity::text::fold(&new.content),
         content: new.content,
         channel: new.channel,
         metadata: new.metadata,
