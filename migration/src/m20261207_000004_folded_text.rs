@@ -26,36 +26,43 @@ const SQLITE_UP: &[&str] = &[
     "ALTER TABLE contacts ADD COLUMN email_folded TEXT",
 ];
 
-const SQLITE_INDEX: &[&str] = &[
-    "DROP TRIGGER IF EXISTS messages_fts_after_update",
-    "DROP TRIGGER IF EXISTS messages_fts_after_delete",
-    "DROP TRIGGER IF EXISTS messages_fts_after_insert",
-    "DROP TABLE IF EXISTS messages_fts",
-    "CREATE VIRTUAL TABLE messages_fts USING fts5(content_folded, content='messages', content_rowid='rowid', tokenize='trigram case_sensitive 1')",
-    "INSERT INTO messages_fts(messages_fts) VALUES('rebuild')",
-    "CREATE TRIGGER messages_fts_after_insert AFTER INSERT ON messages BEGIN \
-       INSERT INTO messages_fts(rowid, content_folded) VALUES (NEW.rowid, NEW.content_folded); END",
-    "CREATE TRIGGER messages_fts_after_delete AFTER DELETE ON messages BEGIN \
-       INSERT INTO messages_fts(messages_fts, rowid, content_folded) VALUES ('delete', OLD.rowid, OLD.content_folded); END",
-    "CREATE TRIGGER messages_fts_after_update AFTER UPDATE OF content_folded ON messages BEGIN \
-       INSERT INTO messages_fts(messages_fts, rowid, content_folded) VALUES ('delete', OLD.rowid, OLD.content_folded); \
-       INSERT INTO messages_fts(rowid, content_folded) VALUES (NEW.rowid, NEW.content_folded); END",
-];
+/// The FTS5 trigram table over `column` of `messages`, rebuilt from the rows and kept in
+/// step by triggers (dropping the one there was first).
+fn sqlite_fts(column: &str, case_sensitive: u8) -> Vec<String> {
+    let mut statements: Vec<String> = [
+        "DROP TRIGGER IF EXISTS messages_fts_after_update",
+        "DROP TRIGGER IF EXISTS messages_fts_after_delete",
+        "DROP TRIGGER IF EXISTS messages_fts_after_insert",
+        "DROP TABLE IF EXISTS messages_fts",
+    ]
+    .map(String::from)
+    .into();
+    statements.extend([
+        format!(
+            "CREATE VIRTUAL TABLE messages_fts USING fts5({column}, content='messages', \
+             content_rowid='rowid', tokenize='trigram case_sensitive {case_sensitive}')"
+        ),
+        "INSERT INTO messages_fts(messages_fts) VALUES('rebuild')".to_owned(),
+        format!(
+            "CREATE TRIGGER messages_fts_after_insert AFTER INSERT ON messages BEGIN \
+             INSERT INTO messages_fts(rowid, {column}) VALUES (NEW.rowid, NEW.{column}); END"
+        ),
+        format!(
+            "CREATE TRIGGER messages_fts_after_delete AFTER DELETE ON messages BEGIN \
+             INSERT INTO messages_fts(messages_fts, rowid, {column}) \
+             VALUES ('delete', OLD.rowid, OLD.{column}); END"
+        ),
+        format!(
+            "CREATE TRIGGER messages_fts_after_update AFTER UPDATE OF {column} ON messages BEGIN \
+             INSERT INTO messages_fts(messages_fts, rowid, {column}) \
+             VALUES ('delete', OLD.rowid, OLD.{column}); \
+             INSERT INTO messages_fts(rowid, {column}) VALUES (NEW.rowid, NEW.{column}); END"
+        ),
+    ]);
+    statements
+}
 
 const SQLITE_DOWN: &[&str] = &[
-    "DROP TRIGGER IF EXISTS messages_fts_after_update",
-    "DROP TRIGGER IF EXISTS messages_fts_after_delete",
-    "DROP TRIGGER IF EXISTS messages_fts_after_insert",
-    "DROP TABLE IF EXISTS messages_fts",
-    "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='rowid', tokenize='trigram case_sensitive 0')",
-    "INSERT INTO messages_fts(messages_fts) VALUES('rebuild')",
-    "CREATE TRIGGER messages_fts_after_insert AFTER INSERT ON messages BEGIN \
-       INSERT INTO messages_fts(rowid, content) VALUES (NEW.rowid, NEW.content); END",
-    "CREATE TRIGGER messages_fts_after_delete AFTER DELETE ON messages BEGIN \
-       INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', OLD.rowid, OLD.content); END",
-    "CREATE TRIGGER messages_fts_after_update AFTER UPDATE OF content ON messages BEGIN \
-       INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', OLD.rowid, OLD.content); \
-       INSERT INTO messages_fts(rowid, content) VALUES (NEW.rowid, NEW.content); END",
     "ALTER TABLE messages DROP COLUMN content_folded",
     "ALTER TABLE contacts DROP COLUMN name_folded",
     "ALTER TABLE contacts DROP COLUMN surname_folded",
@@ -85,10 +92,10 @@ const POSTGRES_DOWN: &[&str] = &[
 /// Rows read and written per statement while folding existing rows.
 const BATCH: usize = 500;
 
-async fn run(manager: &SchemaManager<'_>, statements: &[&str]) -> Result<(), DbErr> {
+async fn run<S: AsRef<str>>(manager: &SchemaManager<'_>, statements: &[S]) -> Result<(), DbErr> {
     let db = manager.get_connection();
     for sql in statements {
-        db.execute_unprepared(sql).await?;
+        db.execute_unprepared(sql.as_ref()).await?;
     }
     Ok(())
 }
@@ -169,7 +176,7 @@ impl MigrationTrait for Migration {
             DbBackend::Sqlite => {
                 run(manager, SQLITE_UP).await?;
                 fold_existing(manager).await?;
-                run(manager, SQLITE_INDEX).await
+                run(manager, &sqlite_fts("content_folded", 1)).await
             }
             DbBackend::Postgres => {
                 run(manager, POSTGRES_UP).await?;
@@ -182,7 +189,10 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         match manager.get_database_backend() {
-            DbBackend::Sqlite => run(manager, SQLITE_DOWN).await,
+            DbBackend::Sqlite => {
+                run(manager, &sqlite_fts("content", 0)).await?;
+                run(manager, SQLITE_DOWN).await
+            }
             DbBackend::Postgres => run(manager, POSTGRES_DOWN).await,
             other => Err(DbErr::Migration(format!("unsupported database: {other:?}"))),
         }
