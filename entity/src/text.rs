@@ -45,7 +45,7 @@ pub fn is_blank(text: &str) -> bool {
 /// A folded text that remembers, for each of its characters, which characters of the
 /// original text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Traced {
+struct Traced {
     /// The folded characters (the same as `fold(original)`).
     pub chars: Vec<char>,
     /// For each folded character, its origin: a range of character offsets in the original.
@@ -53,7 +53,7 @@ pub struct Traced {
 }
 
 /// `text` folded, traced back to its characters.
-pub fn trace(text: &str) -> Traced {
+fn trace(text: &str) -> Traced {
     let mut chars = Vec::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len());
     fold_segments(text, |from, folded| {

@@ -96,7 +96,7 @@ fn searched(
 
 /// A message's channel is its own, or else its conversation's: "the message's channel is
 /// `channel`".
-pub fn effective_channel_is(viewer: &Viewer, channel: Channel) -> Condition {
+fn effective_channel_is(viewer: &Viewer, channel: Channel) -> Condition {
     let of_channel =
         scoped_sub_select::<conversation::Entity>(viewer, Expr::col(conversation::Column::Id))
             .and_where(conversation::Column::Channel.eq(channel))
