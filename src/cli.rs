@@ -110,6 +110,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::new(conn.clone(), keys, prefill)
         .with_limits(limits)
         .with_read_plan(ReadPlan(args.read_plan));
+    // Retention: events past EVENT_RETENTION_DAYS are pruned once a minute.
+    tokio::spawn(crate::live::prune_forever(
+        conn.clone(),
+        state.limits.clone(),
+    ));
     println!("GraphiQL: http://{addr}/graphql");
     if let Some(token) = &demo_token {
         println!("Demo company token (valid 30 days):");

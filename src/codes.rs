@@ -39,9 +39,18 @@ pub(crate) const RESPONSE_TOO_LARGE: &str = "RESPONSE_TOO_LARGE";
 /// `__schema` or `__type` while introspection is off.
 pub(crate) const INTROSPECTION_DISABLED: &str = "INTROSPECTION_DISABLED";
 
+/// A subscription's `after` cursor points below what retention has kept: events it
+/// missed are gone, so it cannot resume without a gap.
+pub(crate) const CURSOR_EXPIRED: &str = "CURSOR_EXPIRED";
+/// The connection or the company has as many open subscriptions as it may.
+pub(crate) const TOO_MANY_SUBSCRIPTIONS: &str = "TOO_MANY_SUBSCRIPTIONS";
+/// A subscriber read its events more slowly than they came and fell past its buffer; the
+/// subscription ends, and resumes from its last cursor.
+pub(crate) const SUBSCRIBER_TOO_SLOW: &str = "SUBSCRIBER_TOO_SLOW";
+
 /// Every code above.
 #[cfg(test)]
-pub(crate) const ALL: [&str; 18] = [
+pub(crate) const ALL: [&str; 21] = [
     UNAUTHENTICATED,
     FORBIDDEN,
     NOT_FOUND,
@@ -60,6 +69,9 @@ pub(crate) const ALL: [&str; 18] = [
     PAYLOAD_TOO_LARGE,
     RESPONSE_TOO_LARGE,
     INTROSPECTION_DISABLED,
+    CURSOR_EXPIRED,
+    TOO_MANY_SUBSCRIPTIONS,
+    SUBSCRIBER_TOO_SLOW,
 ];
 
 #[cfg(test)]

@@ -179,6 +179,41 @@ pub struct LimitsArgs {
         value_name = "SECONDS"
     )]
     pub body_read_timeout: Duration,
+    /// Most open subscriptions on one WebSocket connection.
+    #[arg(long, env = "MAX_SUBSCRIPTIONS_PER_CONNECTION", default_value_t = Limits::default().max_subscriptions_per_connection as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_subscriptions_per_connection: u64,
+    /// Most open subscriptions of one company on this instance.
+    #[arg(long, env = "MAX_SUBSCRIPTIONS_PER_COMPANY", default_value_t = Limits::default().max_subscriptions_per_company as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_subscriptions_per_company: u64,
+    /// Batches of events a subscriber may fall behind before it is ended
+    /// (SUBSCRIBER_TOO_SLOW); it then resumes from its last cursor.
+    #[arg(long, env = "SUBSCRIPTION_BUFFER", default_value_t = Limits::default().subscription_buffer as u64, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub subscription_buffer: u64,
+    /// How long a WebSocket may take to send `connection_init` before it is closed (4408).
+    #[arg(
+        long,
+        env = "CONNECTION_INIT_TIMEOUT_SECONDS",
+        default_value = "10",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub connection_init_timeout: Duration,
+    /// How often the event log is read when no wake-up came (writes of this instance, and
+    /// on PostgreSQL of every instance, wake subscriptions at once).
+    #[arg(
+        long,
+        env = "EVENT_POLL_INTERVAL_SECONDS",
+        default_value = "1",
+        value_parser = parse_seconds,
+        value_name = "SECONDS"
+    )]
+    pub event_poll_interval: Duration,
+    /// Days events are kept; older ones are pruned, and a cursor older than that expires.
+    #[arg(long, env = "EVENT_RETENTION_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=36_500))]
+    pub event_retention_days: u64,
+    /// Most events one pruning run deletes (a run each minute).
+    #[arg(long, env = "EVENT_PRUNE_BATCH", default_value_t = Limits::default().event_prune_batch, value_parser = clap::value_parser!(u64).range(1..))]
+    pub event_prune_batch: u64,
     /// Most open client connections; past it the server stops accepting until one closes.
     /// Also capped by the open-file limit, which `serve` raises to its hard limit.
     #[arg(long, env = "MAX_CONNECTIONS", default_value_t = ConnectionLimits::default().max_connections as u64, value_parser = clap::value_parser!(u64).range(1..))]
@@ -230,6 +265,17 @@ impl LimitsArgs {
                 .unwrap_or(usize::MAX),
             company_queue_timeout: self.company_queue_timeout,
             body_read_timeout: self.body_read_timeout,
+            max_subscriptions_per_connection: usize::try_from(
+                self.max_subscriptions_per_connection,
+            )
+            .unwrap_or(usize::MAX),
+            max_subscriptions_per_company: usize::try_from(self.max_subscriptions_per_company)
+                .unwrap_or(usize::MAX),
+            subscription_buffer: usize::try_from(self.subscription_buffer).unwrap_or(65_536),
+            connection_init_timeout: self.connection_init_timeout,
+            event_poll_interval: self.event_poll_interval,
+            event_retention: Duration::from_secs(self.event_retention_days.saturating_mul(86_400)),
+            event_prune_batch: self.event_prune_batch,
         }
     }
 }

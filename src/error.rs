@@ -9,16 +9,19 @@ use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
 #[derive(Debug)]
 pub enum AppError {
-    Unauthenticated,         // UNAUTHENTICATED
-    Forbidden(Scope),        // FORBIDDEN
-    NotFound(&'static str),  // NOT_FOUND
-    Vanished,                // NOT_FOUND: deleted by a write that committed during this request
-    BadInput(String),        // BAD_USER_INPUT
-    Conflict(&'static str),  // CONFLICT
-    Unavailable,             // SERVICE_UNAVAILABLE
-    Timeout,                 // TIMEOUT
-    Cancelled,               // TIMEOUT: the request ran past its time; the watchdog stopped it
+    Unauthenticated,              // UNAUTHENTICATED
+    Forbidden(Scope),             // FORBIDDEN
+    NotFound(&'static str),       // NOT_FOUND
+    Vanished,         // NOT_FOUND: deleted by a write that committed during this request
+    BadInput(String), // BAD_USER_INPUT
+    Conflict(&'static str), // CONFLICT
+    Unavailable,      // SERVICE_UNAVAILABLE
+    Timeout,          // TIMEOUT
+    Cancelled,        // TIMEOUT: the request ran past its time; the watchdog stopped it
     ResponseTooLarge(usize), // RESPONSE_TOO_LARGE: the response passed this many bytes
+    CursorExpired,    // CURSOR_EXPIRED
+    TooManySubscriptions(String), // TOO_MANY_SUBSCRIPTIONS
+    TooSlow(usize),   // SUBSCRIBER_TOO_SLOW: fell this many batches behind
     Internal(anyhow::Error), // INTERNAL_SERVER_ERROR; the cause is logged, never sent
 }
 
@@ -33,6 +36,9 @@ impl AppError {
             AppError::Unavailable => codes::SERVICE_UNAVAILABLE,
             AppError::Timeout | AppError::Cancelled => codes::TIMEOUT,
             AppError::ResponseTooLarge(_) => codes::RESPONSE_TOO_LARGE,
+            AppError::CursorExpired => codes::CURSOR_EXPIRED,
+            AppError::TooManySubscriptions(_) => codes::TOO_MANY_SUBSCRIPTIONS,
+            AppError::TooSlow(_) => codes::SUBSCRIBER_TOO_SLOW,
             AppError::Internal(_) => codes::INTERNAL_SERVER_ERROR,
         }
     }
@@ -57,6 +63,15 @@ impl AppError {
             AppError::Cancelled => "the request ran past its time limit and was cancelled".into(),
             AppError::ResponseTooLarge(limit) => format!(
                 "the response would be larger than {limit} bytes; ask for fewer or smaller fields, or smaller pages"
+            ),
+            AppError::CursorExpired => "this cursor is older than the event log keeps \
+                (EVENT_RETENTION_DAYS): the events after it are gone; read the list again \
+                and subscribe without `after`"
+                .into(),
+            AppError::TooManySubscriptions(message) => message.clone(),
+            AppError::TooSlow(behind) => format!(
+                "this subscription fell {behind} batches of events behind and was ended; \
+                 resubscribe with `after` set to the last cursor received"
             ),
             AppError::Internal(_) => "internal error".into(),
         }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fairness;
 pub mod graphql;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod seed;
 pub mod services;

@@ -93,6 +93,14 @@ fn describe() {
         "Database pool connections, by state (idle, in_use), when /metrics was read"
     );
     describe_gauge!("db_pool_max_connections", "The database pool's size limit");
+    describe_gauge!(
+        "graphql_websockets_open",
+        "Open GraphQL WebSocket connections"
+    );
+    describe_counter!(
+        "graphql_events_delivered_total",
+        "Events delivered to subscriptions"
+    );
 }
 
 /// The metrics text, with the pool's state read now.
@@ -172,6 +180,11 @@ pub fn error(code: &str) {
 /// Records a panic caught while answering a request (the process carried on).
 pub fn panic() {
     counter!("http_panics_total").increment(1);
+}
+
+/// A GraphQL WebSocket opened (1) or closed (-1).
+pub fn websocket(delta: i64) {
+    gauge!("graphql_websockets_open").increment(delta as f64);
 }
 
 /// The label for an operation name: the name itself when it is a GraphQL name of at most

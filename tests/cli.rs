@@ -178,7 +178,7 @@ async fn migrate_creates_every_table(db: TestDb) {
         "conversation_sessions",
         "messages",
         "calls",
-        "audit_log",
+        "conversation_events",
     ] {
         assert_eq!(
             count(&db, &format!("SELECT COUNT(*) FROM {table}")).await,

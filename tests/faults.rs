@@ -16,14 +16,14 @@ use common::{Backend, SECRET, TestDb};
 use conversations_graph::auth::TokenKeys;
 use conversations_graph::{AppState, app, db};
 use entity::{
-    Channel, ConversationStatus, Direction, Priority, Source, audit_log, company, conversation,
-    inbox, message,
+    Channel, ConversationStatus, Direction, Priority, Source, company, conversation,
+    conversation_event, inbox, message,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
-    EntityTrait, IntoActiveModel, Statement, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, EntityTrait, IntoActiveModel, Statement, TransactionTrait,
 };
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1019,16 +1019,19 @@ async fn sigkill_during_writes_leaves_consistent_data(db: TestDb) {
 
     // Invariants, on the test's own connection.
     let stored_messages = message::Entity::find().all(&db.conn).await.unwrap();
-    let audit = audit_log::Entity::find().all(&db.conn).await.unwrap();
+    let audit: Vec<_> = conversation_event::Entity::find()
+        .all(&db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind.to_value().ends_with("_DELETED"))
+        .collect();
     let conversation_ids: BTreeSet<Uuid> = conversations.iter().map(|c| c.id).collect();
     let message_ids: BTreeMap<Uuid, &message::Model> =
         stored_messages.iter().map(|m| (m.id, m)).collect();
     let audited: BTreeSet<(String, Uuid)> = audit
         .iter()
-        .map(|a| {
-            assert_eq!(a.action, "delete", "{a:?}");
-            (a.entity.clone(), a.entity_id)
-        })
+        .map(|a| (a.entity.clone(), a.entity_id))
         .collect();
     assert_eq!(
         audited.len(),
@@ -1093,6 +1096,47 @@ async fn sigkill_during_writes_leaves_consistent_data(db: TestDb) {
             ),
         }
     }
+    // The event log agrees with the data: every message written through the server has
+    // its MESSAGE_CREATED event, and every such event's message exists or was deleted
+    // (its own delete event or its conversation's). The world's own messages were
+    // written straight to the tables, without events.
+    let log = conversation_event::Entity::find()
+        .all(&db.conn)
+        .await
+        .unwrap();
+    let created_events: BTreeSet<Uuid> = log
+        .iter()
+        .filter(|e| e.kind == entity::EventKind::MessageCreated)
+        .map(|e| e.entity_id)
+        .collect();
+    let initial: BTreeSet<Uuid> = world.messages.iter().copied().collect();
+    for m in &stored_messages {
+        assert!(
+            initial.contains(&m.id) || created_events.contains(&m.id),
+            "message {} exists without its MESSAGE_CREATED event",
+            m.id
+        );
+    }
+    for id in &created_events {
+        let event = log.iter().find(|e| e.entity_id == *id).unwrap();
+        let conversation = event
+            .conversation_id
+            .expect("a message's event names its conversation");
+        assert!(
+            message_ids.contains_key(id)
+                || audited.contains(&("message".to_owned(), *id))
+                || audited.contains(&("conversation".to_owned(), conversation)),
+            "MESSAGE_CREATED {id} without its message, and no delete"
+        );
+    }
+    for id in seen.created.keys() {
+        assert!(
+            created_events.contains(id),
+            "acknowledged message {id} has no MESSAGE_CREATED event"
+        );
+    }
+    let positions: BTreeSet<i64> = log.iter().map(|e| e.position).collect();
+    assert_eq!(positions.len(), log.len(), "positions are unique");
     if db.backend == Backend::Sqlite {
         let row = db
             .conn

@@ -1655,7 +1655,7 @@ async fn delete_conversation_removes_its_rows_and_writes_one_audit_row(app: &Tes
             ("conversation_sessions", 5),
             ("messages", 15),
             ("calls", 7),
-            ("audit_log", 1),
+            ("conversation_events (deletes)", 1),
         ]
     );
     let expected = before.without_conversations(&[id("C09")]);
@@ -1775,7 +1775,7 @@ async fn delete_contact_with_conversations_conflicts_unless_cascade(app: &TestAp
             ("conversation_sessions", 5),
             ("messages", 11),
             ("calls", 6),
-            ("audit_log", 4),
+            ("conversation_events (deletes)", 4),
         ]
     );
     let mut expected = before.without_conversations(&[id("C01"), id("C05"), id("C11")]);
@@ -1861,7 +1861,7 @@ async fn delete_inbox_with_conversations_conflicts_unless_cascade(app: &TestApp)
             ("conversation_sessions", 4),
             ("messages", 10),
             ("calls", 7),
-            ("audit_log", 5),
+            ("conversation_events (deletes)", 5),
         ]
     );
     let mut expected = before.without_conversations(&[id("C01"), id("C05"), id("C09"), id("C12")]);
@@ -1895,16 +1895,18 @@ async fn delete_inbox_with_conversations_conflicts_unless_cascade(app: &TestApp)
     assert_eq!(data["conversations"]["totalCount"], 8);
 }
 
-/// Makes every insert into audit_log with reason 'simulate failure' fail.
+/// Makes every insert into the event log with reason 'simulate failure' fail.
 async fn install_failing_audit_trigger(app: &TestApp) {
     let statements: &[&str] = match app.db.backend {
-        Backend::Sqlite => &["CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log \
+        Backend::Sqlite => &[
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON conversation_events \
              WHEN NEW.reason = 'simulate failure' \
-             BEGIN SELECT RAISE(ABORT, 'simulated'); END"],
+             BEGIN SELECT RAISE(ABORT, 'simulated'); END",
+        ],
         Backend::Postgres => &[
             "CREATE FUNCTION fail_audit() RETURNS trigger LANGUAGE plpgsql AS \
              $$ BEGIN RAISE EXCEPTION 'simulated'; END $$",
-            "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_log FOR EACH ROW \
+            "CREATE TRIGGER fail_audit BEFORE INSERT ON conversation_events FOR EACH ROW \
              WHEN (NEW.reason = 'simulate failure') EXECUTE FUNCTION fail_audit()",
         ],
     };
@@ -2184,10 +2186,7 @@ async fn maximum_lengths_count_characters_after_trimming(app: &TestApp) {
         json!({ "id": sid("M01"), "reason": format!(" {reason} ") }),
     )
     .await;
-    let audit = entity::audit_log::Entity::find()
-        .all(app.conn())
-        .await
-        .unwrap();
+    let audit = Snapshot::take(app.conn()).await.audit;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].reason.as_deref(), Some(reason.as_str()));
 
@@ -2830,10 +2829,7 @@ async fn control_characters_are_rejected_except_newline_and_tab_in_long_text(app
         json!({ "id": sid("M01"), "reason": "first\nsecond\tthird" }),
     )
     .await;
-    let audit = entity::audit_log::Entity::find()
-        .all(app.conn())
-        .await
-        .unwrap();
+    let audit = Snapshot::take(app.conn()).await.audit;
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].reason.as_deref(), Some("first\nsecond\tthird"));
 }

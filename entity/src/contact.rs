@@ -2,7 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[sea_orm(table_name = "contacts")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
@@ -14,8 +15,11 @@ pub struct Model {
     pub email: Option<String>,
     /// `text::fold` of the name, surname and email, written with them: what the contact
     /// filters and `contactEmail` match.
+    #[serde(skip_serializing)]
     pub name_folded: Option<String>,
+    #[serde(skip_serializing)]
     pub surname_folded: Option<String>,
+    #[serde(skip_serializing)]
     pub email_folded: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -92,3 +92,26 @@ impl Priority {
         }
     }
 }
+
+string_enum!(
+    /// What an event of the log records: which kind of row, and what happened to it.
+    EventKind {
+        ConversationCreated = "CONVERSATION_CREATED",
+        ConversationUpdated = "CONVERSATION_UPDATED",
+        ConversationDeleted = "CONVERSATION_DELETED",
+        MessageCreated = "MESSAGE_CREATED",
+        MessageDeleted = "MESSAGE_DELETED",
+        CallCreated = "CALL_CREATED",
+        CallUpdated = "CALL_UPDATED",
+        CallDeleted = "CALL_DELETED",
+        ContactCreated = "CONTACT_CREATED",
+        ContactUpdated = "CONTACT_UPDATED",
+        ContactDeleted = "CONTACT_DELETED",
+        InboxCreated = "INBOX_CREATED",
+        InboxUpdated = "INBOX_UPDATED",
+        InboxDeleted = "INBOX_DELETED",
+        AgentCreated = "AGENT_CREATED",
+        AgentUpdated = "AGENT_UPDATED",
+        AgentDeleted = "AGENT_DELETED",
+    }
+);

@@ -3,7 +3,8 @@
 use crate::Channel;
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 #[sea_orm(table_name = "inboxes")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]

@@ -2,11 +2,11 @@
 //! columns store as strings. Nothing here knows about GraphQL or HTTP.
 
 pub mod agent;
-pub mod audit_log;
 pub mod call;
 pub mod company;
 pub mod contact;
 pub mod conversation;
+pub mod conversation_event;
 pub mod conversation_session;
 pub mod conversation_task;
 pub mod enums;

@@ -7,6 +7,7 @@ mod m20261122_000001_create_tables;
 mod m20261122_000002_message_search;
 mod m20261207_000003_conversation_listing_index;
 mod m20261207_000004_folded_text;
+mod m20261207_000005_conversation_events;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_message_search::Migration),
             Box::new(m20261207_000003_conversation_listing_index::Migration),
             Box::new(m20261207_000004_folded_text::Migration),
+            Box::new(m20261207_000005_conversation_events::Migration),
         ]
     }
 }

@@ -424,6 +424,12 @@ impl TokenKeys {
 
     /// Reads an `Authorization` header value into a `Viewer`.
     pub fn authenticate(&self, header: Option<&str>) -> Result<Viewer, TokenError> {
+        self.authenticate_until(header).map(|(viewer, _)| viewer)
+    }
+
+    /// `authenticate`, with the token's expiry (`exp`, seconds since the epoch, with the
+    /// allowed clock skew added): a WebSocket is closed then.
+    pub fn authenticate_until(&self, header: Option<&str>) -> Result<(Viewer, u64), TokenError> {
         let header = header.ok_or(TokenError::Missing)?.trim();
         let (scheme, token) = header.split_once(' ').ok_or(TokenError::Malformed)?;
         let token = token.trim();
@@ -447,11 +453,15 @@ impl TokenKeys {
                 scopes.push(scope);
             }
         }
-        Ok(Viewer {
-            company_id: claims.company_id,
-            subject: claims.sub.unwrap_or_default(),
-            scopes,
-        })
+        let until = claims.exp.saturating_add(self.checks.leeway_seconds);
+        Ok((
+            Viewer {
+                company_id: claims.company_id,
+                subject: claims.sub.unwrap_or_default(),
+                scopes,
+            },
+            until,
+        ))
     }
 
     /// The claims of a token whose signature, algorithm and time and issuer/audience claims

@@ -1,8 +1,10 @@
 //! Relay cursor connections: one documented generic type, named per node type
 //! (`ConversationConnection`, `ConversationEdge`, ...), sharing one `PageInfo`.
 
+use super::types::event::TimelineItem;
 use super::types::{
-    Agent, Call, Contact, Conversation, Inbox, ListTotal, Message, MessageSearchHit,
+    Agent, Call, Contact, Conversation, ConversationEvent, Inbox, ListTotal, Message,
+    MessageSearchHit,
 };
 use async_graphql::{Context, Object, OutputType, SimpleObject};
 
@@ -36,7 +38,9 @@ pub struct Edge<N> {
     concrete(name = "InboxEdge", params(Inbox)),
     concrete(name = "CallEdge", params(Call)),
     concrete(name = "AgentEdge", params(Agent)),
-    concrete(name = "MessageSearchEdge", params(MessageSearchHit))
+    concrete(name = "MessageSearchEdge", params(MessageSearchHit)),
+    concrete(name = "ConversationEventEdge", params(ConversationEvent)),
+    concrete(name = "ConversationTimelineEdge", params(TimelineItem))
 )]
 impl<N: OutputType> Edge<N> {
     /// An opaque cursor: pass it as `after` or `before` to continue from this item.
@@ -82,7 +86,9 @@ impl<N> Connection<N> {
     concrete(name = "InboxConnection", params(Inbox)),
     concrete(name = "CallConnection", params(Call)),
     concrete(name = "AgentConnection", params(Agent)),
-    concrete(name = "MessageSearchConnection", params(MessageSearchHit))
+    concrete(name = "MessageSearchConnection", params(MessageSearchHit)),
+    concrete(name = "ConversationEventConnection", params(ConversationEvent)),
+    concrete(name = "ConversationTimelineConnection", params(TimelineItem))
 )]
 impl<N: OutputType> Connection<N>
 where

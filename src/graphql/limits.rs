@@ -68,6 +68,22 @@ pub struct Limits {
     pub company_queue_timeout: Duration,
     /// From a request's head to the end of its body.
     pub body_read_timeout: Duration,
+    /// Open subscriptions on one WebSocket connection.
+    pub max_subscriptions_per_connection: usize,
+    /// Open subscriptions of one company on this instance.
+    pub max_subscriptions_per_company: usize,
+    /// Batches of events a subscriber may fall behind before it is ended
+    /// (SUBSCRIBER_TOO_SLOW); the buffer is shared, so this bounds memory for all.
+    pub subscription_buffer: usize,
+    /// How long a WebSocket may take to send `connection_init` (then closed with 4408).
+    pub connection_init_timeout: Duration,
+    /// How often the event log is read when no wake-up came (a wake-up lost, or a write
+    /// of a process that cannot wake this one).
+    pub event_poll_interval: Duration,
+    /// How long events are kept; older ones are pruned, and a cursor below them expires.
+    pub event_retention: Duration,
+    /// Most events one pruning run deletes (runs repeat each minute).
+    pub event_prune_batch: u64,
 }
 
 impl Limits {
@@ -97,6 +113,13 @@ impl Default for Limits {
             max_company_concurrency: 8,
             company_queue_timeout: Duration::from_secs(2),
             body_read_timeout: Duration::from_secs(30),
+            max_subscriptions_per_connection: 100,
+            max_subscriptions_per_company: 2_000,
+            subscription_buffer: 512,
+            connection_init_timeout: Duration::from_secs(10),
+            event_poll_interval: Duration::from_secs(1),
+            event_retention: Duration::from_secs(30 * 86_400),
+            event_prune_batch: 10_000,
         }
     }
 }
@@ -125,6 +148,22 @@ impl ExtensionFactory for QueryLimits {
             limits: self.0.clone(),
             representations: AtomicU64::new(1),
             cost: AtomicU64::new(0),
+            executes: false,
+        })
+    }
+}
+
+/// The same checks for the WebSocket schema, which then executes what passes (a stream
+/// cannot be checked on the gate and run elsewhere).
+pub struct LiveLimits(pub Arc<Limits>);
+
+impl ExtensionFactory for LiveLimits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExtension {
+            limits: self.0.clone(),
+            representations: AtomicU64::new(1),
+            cost: AtomicU64::new(0),
+            executes: true,
         })
     }
 }
@@ -136,6 +175,8 @@ struct LimitsExtension {
     representations: AtomicU64,
     /// The operation's cost, once validated.
     cost: AtomicU64,
+    /// Whether what passes executes (the WebSocket schema) or stops (the gate).
+    executes: bool,
 }
 
 /// The key of the gate's response extension that carries the operation's cost.
@@ -189,10 +230,13 @@ impl Extension for LimitsExtension {
     /// operation's cost in the `COST` extension.
     async fn execute(
         &self,
-        _ctx: &ExtensionContext<'_>,
-        _operation_name: Option<&str>,
-        _next: NextExecute<'_>,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
     ) -> Response {
+        if self.executes {
+            return next.run(ctx, operation_name).await;
+        }
         Response::new(Value::Null).extension(COST, Value::from(self.cost.load(Ordering::Relaxed)))
     }
 }

@@ -33,6 +33,14 @@ pub struct AppLoader {
     viewer: Viewer,
 }
 
+/// A loader for a WebSocket connection's subscriptions, whose batches run as tasks of
+/// their own: an event's selection is resolved inside async-graphql's stream, where no
+/// request-scoped driver (`with_loader`) can reach. It caches nothing, so each event reads
+/// its relations as they are then.
+pub fn spawned_loader(db: DatabaseConnection, viewer: Viewer) -> Arc<DataLoader<AppLoader>> {
+    Arc::new(DataLoader::new(AppLoader { db, viewer }, tokio::spawn))
+}
+
 /// Runs `work` (a request's execution) with a fresh loader whose batches are driven by the
 /// same task, never spawned. A batch is only polled, and its window only opens, once the
 /// executor is truly waiting (on the database or on a batch), not when it merely yields to

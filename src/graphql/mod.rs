@@ -14,27 +14,28 @@ pub mod plan;
 pub mod query;
 pub mod scalars;
 pub mod shape;
+pub mod subscription;
 pub mod types;
 mod variables;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use async_graphql::parser::types::DocumentOperations;
-use async_graphql::{
-    Context, EmptySubscription, Request, Response, Schema, SchemaBuilder, ValidationMode,
-};
+use async_graphql::{Context, Request, Response, Schema, SchemaBuilder, ValidationMode};
 use limits::{Limits, QueryLimits};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<query::Query, mutation::Mutation, subscription::Subscription>;
 
 /// The schema without data attached: what `schema` prints and what the server serves.
-pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+/// Subscriptions stay in this subgraph: the federation SDL leaves them out (a gateway
+/// does not route them), and clients subscribe here directly.
+pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, subscription::Subscription> {
     Schema::build(
         query::Query::default(),
         mutation::Mutation::default(),
-        EmptySubscription,
+        subscription::Subscription,
     )
     .enable_federation()
 }
@@ -54,6 +55,10 @@ const MAX_DIRECTIVES: usize = 16;
 pub struct Served {
     gate: AppSchema,
     run: AppSchema,
+    /// Subscriptions (and whatever else comes over a WebSocket): one schema that checks
+    /// and executes, with the limits as an extension, since a stream cannot be checked by
+    /// executing it on the gate.
+    live: AppSchema,
     limits: Arc<Limits>,
     shapes: Arc<shape::Shapes>,
 }
@@ -87,8 +92,11 @@ impl Served {
                 .limit_recursive_depth(limits.max_nesting())
                 .limit_directives(MAX_DIRECTIVES)
         };
-        let run = common(builder().data(db).data(plan))
+        let run = common(builder().data(db.clone()).data(plan))
             .validation_mode(ValidationMode::Fast)
+            .finish();
+        let live = common(builder().data(db).data(plan))
+            .extension(limits::LiveLimits(limits.clone()))
             .finish();
         Served {
             shapes: Arc::new(shape::Shapes::from_sdl(&run.sdl())),
@@ -96,8 +104,27 @@ impl Served {
                 .extension(QueryLimits(limits.clone()))
                 .finish(),
             run,
+            live,
             limits,
         }
+    }
+
+    /// Executes an operation sent over a WebSocket, a subscription's stream of responses
+    /// (one response for a query): its text's nesting first, then the limits, validation
+    /// and complexity, as for HTTP; `session` is the connection's data (viewer, loader).
+    pub fn subscribe(
+        &self,
+        request: Request,
+        session: Option<Arc<async_graphql::Data>>,
+    ) -> futures_util::stream::BoxStream<'static, Response> {
+        use futures_util::StreamExt;
+        if let Err(error) = nesting::check(&request.query, self.limits.max_nesting()) {
+            return futures_util::stream::once(async move { Response::from_errors(vec![error]) })
+                .boxed();
+        }
+        self.live
+            .execute_stream_with_session_data(request, session.unwrap_or_default())
+            .boxed()
     }
 
     /// Checks `request` without executing it: its text's nesting (before anything parses

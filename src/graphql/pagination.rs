@@ -137,15 +137,27 @@ pub fn connection_of<R, M, N>(
     wrap: fn(R) -> N,
     total: ListTotal,
 ) -> Connection<N> {
+    let position = |item: &R| {
+        let row = row_of(item);
+        sort.position(row, id_of(row))
+    };
+    connection_of_positions(page, ordering, position, wrap, total)
+}
+
+/// Like `connection`, for items that know their own position (a merged list).
+pub fn connection_of_positions<R, N>(
+    page: Page<R>,
+    ordering: &str,
+    position: impl Fn(&R) -> Position,
+    wrap: fn(R) -> N,
+    total: ListTotal,
+) -> Connection<N> {
     let edges: Vec<Edge<N>> = page
         .items
         .into_iter()
-        .map(|item| {
-            let row = row_of(&item);
-            Edge {
-                cursor: encode_cursor(ordering, &sort.position(row, id_of(row))),
-                node: wrap(item),
-            }
+        .map(|item| Edge {
+            cursor: encode_cursor(ordering, &position(&item)),
+            node: wrap(item),
         })
         .collect();
     Connection {

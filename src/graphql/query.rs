@@ -12,14 +12,15 @@ use super::pagination::{
 };
 use super::types::conversation::{CallConnection, ConversationConnection};
 use super::types::enums::AgentKind;
+use super::types::event::ConversationEventFilter;
 use super::types::{
-    Agent, Call, Contact, Conversation, CountSource, Inbox, ListTotal, Message, MessageSearchHit,
-    Node, load,
+    Agent, Call, Contact, Conversation, ConversationEvent, CountSource, Inbox, ListTotal, Message,
+    MessageSearchHit, Node, load,
 };
 use super::{db, plan, viewer};
 use crate::auth::Scope;
 use crate::error::AppError;
-use crate::services::{calls, contacts, conversations, directory, search};
+use crate::services::{calls, contacts, conversations, directory, events, search};
 use async_graphql::{Context, ID, MergedObject, Object};
 use entity::{agent, call, contact, conversation, inbox, message};
 use std::collections::HashMap;
@@ -143,6 +144,50 @@ impl ReadQuery {
             |m| m.id,
             Conversation::planned,
             total,
+        ))
+    }
+
+    /// The company's event log, oldest first (`last` gives the newest): every create,
+    /// update (with its changed fields) and delete, by whom and when; for an audit screen.
+    /// Events older than the retention (EVENT_RETENTION_DAYS) are gone.
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which events to list; null lists all.")] filter: Option<
+            ConversationEventFilter,
+        >,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return events after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return events before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<ConversationEvent>> {
+        const ORDERING: &str = "EVENTS";
+        let filter = filter
+            .map(|f| f.to_service())
+            .transpose()?
+            .unwrap_or_default();
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(ORDERING, &args)?;
+        let page = events::list(db(ctx), viewer(ctx)?, &filter, &window).await?;
+        Ok(connection(
+            shared(page),
+            ORDERING,
+            &events::sort(),
+            |m| m.id,
+            |m| ConversationEvent {
+                row: m,
+                delivery: None,
+            },
+            ListTotal(CountSource::Events(filter)),
         ))
     }
 

@@ -143,10 +143,86 @@ impl ScalarType for Metadata {
     }
 }
 
+/// A changed field's old or new value: any JSON value, as the field's own type writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventValue(pub serde_json::Value);
+
+/// A changed field's old or new value, as JSON: a string for text, ids, enums (their
+/// GraphQL value) and instants, a number, a boolean, or null.
+#[Scalar(name = "ConversationEventValue")]
+impl ScalarType for EventValue {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        value
+            .into_json()
+            .map(EventValue)
+            .map_err(|e| InputValueError::custom(e.to_string()))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(self.0.clone()).unwrap_or(Value::Null)
+    }
+}
+
+/// A position in the event log, as clients hold it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventCursor(pub i64);
+
+const EVENT_CURSOR_PREFIX: &str = "event:";
+
+impl EventCursor {
+    pub fn encode(self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{EVENT_CURSOR_PREFIX}{}", self.0))
+    }
+
+    pub fn decode(text: &str) -> Option<EventCursor> {
+        use base64::Engine;
+        if text.len() > 64 {
+            return None;
+        }
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .ok()?;
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let position: i64 = text.strip_prefix(EVENT_CURSOR_PREFIX)?.parse().ok()?;
+        (position >= 0).then_some(EventCursor(position))
+    }
+}
+
+/// An opaque position in the company's event log: every event carries one. Pass the last
+/// one received as `after` to resume without missing or repeating an event.
+#[Scalar(name = "EventCursor")]
+impl ScalarType for EventCursor {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(text) => EventCursor::decode(text).ok_or_else(|| {
+                InputValueError::custom("not an event cursor: pass one an event carried")
+            }),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        Value::String(self.encode())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn event_cursors_round_trip_and_refuse_anything_else() {
+        for position in [0, 1, 42, i64::MAX] {
+            let cursor = EventCursor(position);
+            assert_eq!(EventCursor::decode(&cursor.encode()), Some(cursor));
+        }
+        for bad in ["", "event:1", "ZXZlbnQ6LTE", "bm90OjE", &"A".repeat(100)] {
+            assert_eq!(EventCursor::decode(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn every_instant_is_written_in_utc_with_six_fractional_digits() {

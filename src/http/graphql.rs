@@ -21,6 +21,8 @@ use crate::graphql::loaders::with_loader;
 use crate::metrics;
 use async_graphql::BatchRequest;
 use async_graphql::parser::types::OperationType;
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -111,12 +113,21 @@ pub async fn post_graphql(
     execute(&state, viewer, batch, media, &id.0).await
 }
 
+/// GET /graphql: a WebSocket upgrade (subscriptions, `super::ws`), GraphiQL for a
+/// browser, or a query in the URL.
 pub async fn get_graphql(
     State(state): State<AppState>,
     Extension(id): Extension<RequestId>,
+    websocket: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if super::ws::is_upgrade(&headers) {
+        return match websocket {
+            Ok(upgrade) => super::ws::upgrade(state, upgrade, &headers),
+            Err(rejection) => rejection.into_response(),
+        };
+    }
     let media = response_media(&headers);
     let query = query.unwrap_or_default();
     let request = match parse_url(&query) {

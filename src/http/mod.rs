@@ -5,6 +5,7 @@ mod graphiql;
 mod graphql;
 mod health;
 pub mod server;
+mod ws;
 
 use crate::auth::TokenKeys;
 use crate::fairness::Fairness;
@@ -41,6 +42,8 @@ pub struct AppState {
     statements: Arc<AtomicU64>,
     /// Each company's turns to execute.
     pub fairness: Arc<Fairness>,
+    /// The event log's reader, which subscriptions follow.
+    pub hub: Arc<crate::live::Hub>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
             statements,
             fairness: Arc::new(fairness(&limits)),
             schema: Served::new(db.clone(), limits.clone(), ReadPlan::default()),
+            hub: crate::live::Hub::new(db.clone(), limits.clone()),
             read_plan: ReadPlan::default(),
             graphiql: graphiql::page("/graphql", demo_token).into(),
             db,
@@ -79,6 +83,7 @@ impl AppState {
         AppState {
             schema: Served::new(self.db.clone(), limits.clone(), self.read_plan),
             fairness: Arc::new(fairness(&limits)),
+            hub: crate::live::Hub::new(self.db.clone(), limits.clone()),
             limits,
             ..self
         }

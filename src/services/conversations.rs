@@ -553,3 +553,65 @@ fn group_links(pairs: impl Iterator<Item = (Uuid, Uuid)>) -> HashMap<Uuid, Vec<U
     }
     out
 }
+
+/// Which of `rows` (conversations as some write left them, each with a tag) match
+/// `filter`, decided by the very condition a list of conversations uses: the rows are given
+/// to it as a common table expression named as the conversations table, which the
+/// condition's column references then read instead of the table (its sub-selects of
+/// contacts, calls, tasks and sessions read their tables as they are now). Returns the
+/// tags of the rows that match.
+pub async fn matching(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    filter: &Filter,
+    rows: &[(i64, &Model)],
+) -> Result<std::collections::HashSet<i64>, AppError> {
+    use sea_orm::sea_query::{
+        CommonTableExpression, PostgresQueryBuilder, Query, SqliteQueryBuilder, UnionType,
+        WithClause,
+    };
+    use sea_orm::{EntityName, IdenStatic, Iterable, ModelTrait, Statement};
+    // Each row binds one value per column: chunks keep a statement well under either
+    // database's limit on bound values.
+    const ROWS_PER_STATEMENT: usize = 200;
+    let tag = Alias::new("tag");
+    let mut matched = std::collections::HashSet::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut values = chunk.iter().map(|(t, row)| {
+            let mut select = Query::select();
+            select.expr_as(Expr::val(*t), tag.clone());
+            for column in Column::iter() {
+                select.expr_as(Expr::val(row.get(column)), Alias::new(column.as_str()));
+            }
+            select
+        });
+        let Some(mut union) = values.next() else {
+            continue;
+        };
+        for select in values {
+            union.union(UnionType::All, select);
+        }
+        let cte = CommonTableExpression::new()
+            .query(union)
+            .table_name(Alias::new(Entity.table_name()))
+            .to_owned();
+        let select = Query::select()
+            .column(tag.clone())
+            .from(Alias::new(Entity.table_name()))
+            .cond_where(filter.condition(viewer))
+            .to_owned()
+            .with(WithClause::new().cte(cte).to_owned());
+        let backend = db.get_database_backend();
+        let (sql, values) = match backend {
+            DbBackend::Postgres => select.build(PostgresQueryBuilder),
+            _ => select.build(SqliteQueryBuilder),
+        };
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+        {
+            matched.insert(row.try_get::<i64>("", "tag")?);
+        }
+    }
+    Ok(matched)
+}

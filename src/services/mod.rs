@@ -6,6 +6,7 @@ pub mod calls;
 pub mod contacts;
 pub mod conversations;
 pub mod directory;
+pub mod events;
 pub mod filters;
 pub mod messages;
 pub mod page;

@@ -19,8 +19,8 @@ use sea_orm::sea_query::{
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend,
     DbErr, DeleteMany, DeleteResult, EntityTrait, FromQueryResult, IdenStatic, IntoActiveModel,
-    Iterable, ModelTrait, PaginatorTrait, QueryFilter, QueryResult, QuerySelect, QueryTrait,
-    Select, Statement, UpdateMany, UpdateResult,
+    Iterable, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect,
+    QueryTrait, Select, Statement, UpdateMany, UpdateResult,
 };
 use uuid::Uuid;
 
@@ -64,7 +64,7 @@ company_owned!(
     conversation_session,
     message,
     call,
-    audit_log
+    conversation_event
 );
 
 /// `E`'s company column.
@@ -109,6 +109,16 @@ impl<E: CompanyOwned> Scoped<E> {
     /// every row of the company. Both selects are scoped.
     pub(crate) fn materialized(viewer: &Viewer, rows: Scoped<E>) -> Self {
         Scoped(scoped::<E>(viewer).0, Some(rows.0.into_query()))
+    }
+
+    /// Orders the rows by `column`, then by what was ordered before.
+    pub(crate) fn order_by(self, column: E::Column, order: sea_orm::Order) -> Self {
+        Scoped(self.0.order_by(column, order), self.1)
+    }
+
+    /// At most `limit` rows.
+    pub(crate) fn limit(self, limit: u64) -> Self {
+        Scoped(self.0.limit(limit), self.1)
     }
 
     /// The first row, if any.
@@ -394,6 +404,91 @@ where
     new.insert(db).await
 }
 
+/// Inserts new rows of the viewer's company, given as active models (a column left unset
+/// takes its default: an auto-increment key), in one statement, reading nothing back.
+pub(crate) async fn insert_all<A>(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    A::Entity: CompanyOwned,
+{
+    let rows: Vec<A> = rows
+        .into_iter()
+        .map(|mut row| {
+            row.set(company_column::<A::Entity>(), viewer.company_id.into());
+            row
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    A::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// The highest event position of every company's (0 when there is none). The event hub
+/// and subscriptions start from it; it reveals no row.
+pub(crate) async fn event_head(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    use entity::conversation_event::{Column, Entity};
+    let head: Option<Option<i64>> = Entity::find()
+        .select_only()
+        .expr(Expr::col(Column::Position).max())
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(head.flatten().unwrap_or(0))
+}
+
+/// The events of every company after `position`, oldest first, at most `limit`: the one
+/// read across companies, the event hub's, which hands each event only to subscriptions
+/// of its own company (see `graphql::live`).
+pub(crate) async fn event_tail(
+    db: &impl ConnectionTrait,
+    position: i64,
+    limit: u64,
+) -> Result<Vec<entity::conversation_event::Model>, DbErr> {
+    use entity::conversation_event::{Column, Entity};
+    Entity::find()
+        .filter(Column::Position.gt(position))
+        .order_by_asc(Column::Position)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
+/// Retention: deletes at most `limit` events (of every company) older than `cutoff`,
+/// oldest first; returns how many, and the highest position deleted.
+pub(crate) async fn prune_events(
+    db: &impl ConnectionTrait,
+    cutoff: chrono::DateTime<chrono::Utc>,
+    limit: u64,
+) -> Result<(u64, Option<i64>), DbErr> {
+    use entity::conversation_event::{Column, Entity};
+    let positions: Vec<i64> = Entity::find()
+        .select_only()
+        .column(Column::Position)
+        .filter(Column::At.lt(cutoff))
+        .order_by_asc(Column::Position)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let Some(through) = positions.last().copied() else {
+        return Ok((0, None));
+    };
+    let deleted = Entity::delete_many()
+        .filter(Column::Position.lte(through))
+        .filter(Column::At.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok((deleted.rows_affected, Some(through)))
+}
+
 /// In one statement (PostgreSQL's data-modifying WITH; a statement is its own
 /// transaction): runs `parent`, the UPDATE of the viewer's rows of `P`, and for each row it
 /// updated inserts the row `row` makes (given the company, as `insert` does), returning the
@@ -628,7 +723,7 @@ mod tests {
             names::<entity::conversation_session::Entity>(),
             names::<entity::message::Entity>(),
             names::<entity::call::Entity>(),
-            names::<entity::audit_log::Entity>(),
+            names::<entity::conversation_event::Entity>(),
         ];
         assert!(all.iter().all(|n| *n == ("company_id", "id")));
     }

@@ -1,13 +1,13 @@
 //! Plumbing shared by every write: a transaction (serialised per process on SQLite, whose
-//! single writer would otherwise refuse concurrent upgrades from read to write), the
-//! audit trail, and existence checks that report NOT_FOUND at an input path. Every statement
+//! single writer would otherwise refuse concurrent upgrades from read to write) that
+//! appends the write's events to the log as it commits, and existence checks that report NOT_FOUND at an input path. Every statement
 //! here is one of `tenancy`'s scoped ones.
 
-use super::tenancy::{self, CompanyOwned, scoped, scoped_delete, scoped_update};
+use super::events::{self, NewEvent};
+use super::tenancy::{CompanyOwned, scoped, scoped_delete, scoped_update};
 use super::validate::UserError;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use entity::audit_log;
 use sea_orm::sea_query::LockType;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
@@ -19,9 +19,12 @@ use uuid::Uuid;
 
 static SQLITE_WRITER: Mutex<()> = Mutex::const_new(());
 
-/// A write transaction. Dropping it without `commit` rolls everything back.
+/// A write transaction and the events it records. Dropping it without `commit` rolls
+/// everything back, and no event is appended.
 pub struct WriteTx {
     txn: DatabaseTransaction,
+    viewer: Viewer,
+    events: Vec<NewEvent>,
     _writer: Option<MutexGuard<'static, ()>>,
 }
 
@@ -33,7 +36,7 @@ impl Deref for WriteTx {
 }
 
 impl WriteTx {
-    pub async fn begin(db: &DatabaseConnection) -> Result<WriteTx, AppError> {
+    pub async fn begin(db: &DatabaseConnection, viewer: &Viewer) -> Result<WriteTx, AppError> {
         let writer = match db.get_database_backend() {
             DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
             _ => None,
@@ -47,43 +50,30 @@ impl WriteTx {
         };
         Ok(WriteTx {
             txn: db.begin_with_options(options).await?,
+            viewer: viewer.clone(),
+            events: Vec::new(),
             _writer: writer,
         })
     }
 
-    pub async fn commit(self) -> Result<(), AppError> {
-        Ok(self.txn.commit().await?)
+    /// Records an event, appended to the log when the transaction commits.
+    pub fn record(&mut self, event: NewEvent) {
+        self.events.push(event);
     }
-}
 
-/// Records a deletion (or other action) with its actor, reason and time.
-pub async fn audit(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    action: &str,
-    entity: &str,
-    entity_id: Uuid,
-    reason: Option<&str>,
-) -> Result<(), AppError> {
-    let now = super::now();
-    tenancy::insert(db, viewer, |company_id| audit_log::Model {
-        id: Uuid::new_v4(),
-        company_id,
-        actor: if viewer.subject.is_empty() {
-            "unknown".to_owned()
-        } else {
-            viewer.subject.clone()
-        },
-        action: action.to_owned(),
-        entity: entity.to_owned(),
-        entity_id,
-        reason: reason.map(str::to_owned),
-        at: now,
-        created_at: now,
-        updated_at: now,
-    })
-    .await?;
-    Ok(())
+    /// Appends the recorded events (the transaction's last statements: see
+    /// `events::append`) and commits; then wakes this process's subscriptions.
+    pub async fn commit(self) -> Result<(), AppError> {
+        let appended = !self.events.is_empty();
+        if appended {
+            events::append(&self.txn, &self.viewer, self.events).await?;
+        }
+        self.txn.commit().await?;
+        if appended {
+            events::wake();
+        }
+        Ok(())
+    }
 }
 
 /// Pushes NOT_FOUND at `path` unless `id` is a row of `E` in the viewer's company. On
@@ -162,17 +152,17 @@ where
         })
 }
 
-/// Deletes the viewer's row `id` of `E` and records it in the audit log.
+/// Deletes the viewer's row `id` of `E` and records `event` (its delete, with its reason).
 pub async fn delete_row<E: CompanyOwned>(
-    db: &impl ConnectionTrait,
+    tx: &mut WriteTx,
     viewer: &Viewer,
     id: Uuid,
-    entity: &str,
-    reason: Option<&str>,
+    event: NewEvent,
 ) -> Result<(), AppError> {
     scoped_delete::<E>(viewer)
         .filter(E::id_column().eq(id))
-        .exec(db)
+        .exec(&tx.txn)
         .await?;
-    audit(db, viewer, "delete", entity, id, reason).await
+    tx.record(event);
+    Ok(())
 }

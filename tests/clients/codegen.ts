@@ -24,6 +24,8 @@ const config: CodegenConfig = {
         scalars: {
           DateTime: "string",
           MessageMetadata: "Record<string, unknown>",
+          ConversationEventValue: "unknown",
+          EventCursor: "string",
         },
         enumsAsTypes: true,
         useTypeImports: true,

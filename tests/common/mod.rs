@@ -8,6 +8,7 @@ pub mod process;
 pub mod read_fixtures;
 pub mod search_fixtures;
 pub mod writes;
+pub mod ws;
 
 use conversations_graph::auth::TokenKeys;
 use conversations_graph::graphql::limits::Limits;

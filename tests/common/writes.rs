@@ -6,10 +6,10 @@
 use super::TestApp;
 use chrono::{DateTime, Utc};
 use entity::{
-    agent, audit_log, call, company, contact, conversation, conversation_session,
+    agent, call, company, contact, conversation, conversation_event, conversation_session,
     conversation_task, inbox, message,
 };
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ActiveEnum, DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 use std::fmt::{Debug, Write as _};
 use uuid::Uuid;
@@ -522,7 +522,7 @@ rows!(
     conversation_session::Model,
     message::Model,
     call::Model,
-    audit_log::Model,
+    conversation_event::Model,
 );
 
 impl Row for company::Model {
@@ -546,7 +546,8 @@ pub struct Snapshot {
     pub sessions: Vec<conversation_session::Model>,
     pub messages: Vec<message::Model>,
     pub calls: Vec<call::Model>,
-    pub audit: Vec<audit_log::Model>,
+    /// The event log's deletes (its other events are the subject of tests/live.rs).
+    pub audit: Vec<conversation_event::Model>,
 }
 
 async fn all<E>(db: &DatabaseConnection) -> Vec<E::Model>
@@ -556,6 +557,17 @@ where
 {
     let mut rows = E::find().all(db).await.expect("read a table");
     rows.sort_by_key(|r| r.id());
+    rows
+}
+
+/// The events of the log that record a delete, sorted by id.
+async fn deletes(db: &DatabaseConnection) -> Vec<conversation_event::Model> {
+    let mut rows: Vec<_> = all::<conversation_event::Entity>(db)
+        .await
+        .into_iter()
+        .filter(|e| e.kind.to_value().ends_with("_DELETED"))
+        .collect();
+    rows.sort_by_key(|r| r.id);
     rows
 }
 
@@ -578,7 +590,7 @@ impl Snapshot {
             sessions: all::<conversation_session::Entity>(db).await,
             messages: all::<message::Entity>(db).await,
             calls: all::<call::Entity>(db).await,
-            audit: all::<audit_log::Entity>(db).await,
+            audit: deletes(db).await,
         }
     }
 
@@ -610,7 +622,7 @@ impl Snapshot {
             ("conversation_sessions", self.sessions.len()),
             ("messages", self.messages.len()),
             ("calls", self.calls.len()),
-            ("audit_log", self.audit.len()),
+            ("conversation_events (deletes)", self.audit.len()),
         ]
     }
 
@@ -690,7 +702,7 @@ pub fn diff(before: &Snapshot, after: &Snapshot) -> String {
     );
     diff_rows("messages", &before.messages, &after.messages, &mut out);
     diff_rows("calls", &before.calls, &after.calls, &mut out);
-    diff_rows("audit_log", &before.audit, &after.audit, &mut out);
+    diff_rows("conversation_events", &before.audit, &after.audit, &mut out);
     out
 }
 
@@ -721,10 +733,10 @@ pub fn insert_sorted<T: Row>(rows: &mut Vec<T>, row: T) {
     rows.sort_by_key(|r| r.id());
 }
 
-/// Asserts that `rows` are exactly one "delete" audit row per (entity, entity_id) of
-/// `expected`, each of `company`, by actor "tester", with `reason`, at a time in `window`.
+/// Asserts that `rows` are exactly one delete event per (entity, entity_id) of `expected`,
+/// each of `company`, by actor "tester", with `reason`, at a time in `window`.
 pub fn assert_audit(
-    rows: &[audit_log::Model],
+    rows: &[conversation_event::Model],
     company: Uuid,
     expected: &[(&str, Uuid)],
     reason: Option<&str>,
@@ -744,7 +756,11 @@ pub fn assert_audit(
     for row in rows {
         assert_eq!(row.company_id, company, "audit company: {row:?}");
         assert_eq!(row.actor, "tester", "audit actor: {row:?}");
-        assert_eq!(row.action, "delete", "audit action: {row:?}");
+        assert_eq!(
+            row.kind.to_value(),
+            format!("{}_DELETED", row.entity.to_uppercase()),
+            "audit kind: {row:?}"
+        );
         assert_eq!(row.reason.as_deref(), reason, "audit reason: {row:?}");
         window.assert_contains(row.at, "audit at");
     }

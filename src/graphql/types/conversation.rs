@@ -243,6 +243,45 @@ impl Conversation {
             .and_then(|p| p.items.into_iter().next())
             .map(Message::from))
     }
+    /// Everything that happened in the conversation, newest first: its messages, its calls
+    /// and the events of its log (changes with their fields, deleted messages, changed or
+    /// deleted calls), ordered by their time (a message's sentAt, a call's createdAt, an
+    /// event's at), then id. Keyset-paginated like every list.
+    #[graphql(
+        guard = "Scope::ReadConversations",
+        complexity = "connection_cost(first, last, 20, child_complexity)"
+    )]
+    async fn timeline(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size from the start (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Return items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size from the end (at most 100).")] last: Option<i32>,
+        #[graphql(desc = "Return items before this cursor.")] before: Option<String>,
+    ) -> async_graphql::Result<Connection<super::event::TimelineItem>> {
+        const ORDERING: &str = "TIMELINE";
+        let args = PageArgs {
+            first,
+            after,
+            last,
+            before,
+        };
+        let window = PageRequest::parse(ORDERING, &args)?;
+        let page = crate::services::events::timeline(
+            crate::graphql::db(ctx),
+            crate::graphql::viewer(ctx)?,
+            self.0.id,
+            &window,
+        )
+        .await?;
+        Ok(crate::graphql::pagination::connection_of_positions(
+            page,
+            ORDERING,
+            crate::services::events::TimelineItem::position,
+            super::event::TimelineItem::from,
+            ListTotal(CountSource::Timeline(self.0.id)),
+        ))
+    }
     /// The conversation's messages, newest first unless `orderBy` says otherwise.
     #[graphql(
         guard = "Scope::ReadConversations",

@@ -2,7 +2,7 @@
 
 use crate::graphql::loaders::{CountOf, loader};
 use crate::graphql::{db, viewer};
-use crate::services::{calls, contacts, conversations, directory, search};
+use crate::services::{calls, contacts, conversations, directory, events, search};
 use async_graphql::Context;
 use entity::AgentKind;
 
@@ -15,6 +15,9 @@ pub enum CountSource {
     Agents(Option<AgentKind>),
     Nested(CountOf),
     Search(String, search::Filter),
+    Events(events::Filter),
+    /// A conversation's messages, calls and timeline events.
+    Timeline(uuid::Uuid),
     /// Already counted, by the page's own statement.
     Counted(u64),
 }
@@ -34,6 +37,8 @@ impl ListTotal {
             CountSource::Agents(kind) => directory::count_agents(db, viewer, *kind).await?,
             CountSource::Nested(key) => loader(ctx).load_one(key.clone()).await?.unwrap_or(0),
             CountSource::Search(q, f) => search::count(db, viewer, q, f).await?,
+            CountSource::Events(f) => events::count(db, viewer, f).await?,
+            CountSource::Timeline(id) => events::count_timeline(db, viewer, *id).await?,
             CountSource::Counted(n) => *n,
         })
     }

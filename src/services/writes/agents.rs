@@ -4,10 +4,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::events::NewEvent;
 use crate::services::tenancy::{self, scoped_update};
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::AgentKind;
+use entity::EventKind;
 use entity::agent::{ActiveModel, Entity, Model};
 use entity::conversation;
 use sea_orm::sea_query::Expr;
@@ -33,7 +35,7 @@ pub async fn create(
     viewer: &Viewer,
     new: NewAgent,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let now = crate::services::now();
     let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
@@ -45,6 +47,7 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
+    tx.record(NewEvent::new(EventKind::AgentCreated, model.id));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -55,7 +58,7 @@ pub async fn update(
     id: Uuid,
     patch: AgentPatch,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let Some(current) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "agent")]));
     };
@@ -72,6 +75,7 @@ pub async fn update(
     }
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
+    tx.record(NewEvent::new(EventKind::AgentUpdated, id).changes(&current, &model));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -82,7 +86,7 @@ pub async fn delete(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "agent")]));
     }
@@ -101,7 +105,13 @@ pub async fn delete(
             .exec(&*tx)
             .await?;
     }
-    delete_row::<Entity>(&*tx, viewer, id, "agent", reason.as_deref()).await?;
+    delete_row::<Entity>(
+        &mut tx,
+        viewer,
+        id,
+        NewEvent::new(EventKind::AgentDeleted, id).reason(reason.as_deref()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

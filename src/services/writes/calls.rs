@@ -3,10 +3,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::events::NewEvent;
 use crate::services::tenancy;
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use chrono::{DateTime, Utc};
+use entity::EventKind;
 use entity::call::{ActiveModel, Entity, Model};
 use entity::{CallStatus, Direction, Responder};
 use sea_orm::{ActiveValue::Set, DatabaseConnection};
@@ -42,7 +44,7 @@ pub async fn create(
     conversation_id: Uuid,
     new: NewCall,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     if super::conversations::find(&*tx, viewer, conversation_id)
         .await?
         .is_none()
@@ -69,6 +71,9 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
+    tx.record(
+        NewEvent::new(EventKind::CallCreated, model.id).in_conversation(model.conversation_id),
+    );
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -79,7 +84,7 @@ pub async fn update(
     id: Uuid,
     patch: CallPatch,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let Some(current) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
     };
@@ -108,6 +113,11 @@ pub async fn update(
     }
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
+    tx.record(
+        NewEvent::new(EventKind::CallUpdated, id)
+            .changes(&current, &model)
+            .in_conversation(model.conversation_id),
+    );
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -118,11 +128,19 @@ pub async fn delete(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
-    if find::<Entity>(&*tx, viewer, id).await?.is_none() {
+    let mut tx = WriteTx::begin(db, viewer).await?;
+    let Some(call) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "call")]));
-    }
-    delete_row::<Entity>(&*tx, viewer, id, "call", reason.as_deref()).await?;
+    };
+    delete_row::<Entity>(
+        &mut tx,
+        viewer,
+        id,
+        NewEvent::new(EventKind::CallDeleted, id)
+            .in_conversation(call.conversation_id)
+            .reason(reason.as_deref()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

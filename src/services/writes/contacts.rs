@@ -3,9 +3,11 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::events::NewEvent;
 use crate::services::tenancy;
 use crate::services::validate::{Outcome, Patch, UserError};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
+use entity::EventKind;
 use entity::contact::{ActiveModel, Entity, Model};
 use entity::text::fold_opt;
 use sea_orm::{ActiveValue, ActiveValue::Set, DatabaseConnection};
@@ -32,7 +34,7 @@ pub async fn create(
     viewer: &Viewer,
     new: NewContact,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let now = crate::services::now();
     let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
@@ -48,6 +50,7 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
+    tx.record(NewEvent::new(EventKind::ContactCreated, model.id));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -58,7 +61,7 @@ pub async fn update(
     id: Uuid,
     patch: ContactPatch,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let Some(current) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
     };
@@ -76,6 +79,7 @@ pub async fn update(
     refold(&mut am);
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
+    tx.record(NewEvent::new(EventKind::ContactUpdated, id).changes(&current, &model));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -100,7 +104,7 @@ pub async fn delete(
     cascade: bool,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "contact")]));
     }
@@ -113,8 +117,14 @@ pub async fn delete(
             conversations.len(),
         )]));
     }
-    super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
-    delete_row::<Entity>(&*tx, viewer, id, "contact", reason.as_deref()).await?;
+    super::conversations::delete_rows(&mut tx, viewer, &conversations, reason.as_deref()).await?;
+    delete_row::<Entity>(
+        &mut tx,
+        viewer,
+        id,
+        NewEvent::new(EventKind::ContactDeleted, id).reason(reason.as_deref()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

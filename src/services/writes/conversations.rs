@@ -3,10 +3,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::services::tenancy::{self, scoped_delete};
+use crate::services::events::NewEvent;
+use crate::services::tenancy::{self, by_ids, scoped_delete};
 use crate::services::validate::{Outcome, Patch, UserError};
-use crate::services::write::{self, WriteTx, audit, must_exist, update_row};
+use crate::services::write::{self, WriteTx, must_exist, update_row};
 use chrono::{DateTime, Utc};
+use entity::EventKind;
 use entity::conversation::{ActiveModel, Column, Entity, Model};
 use entity::{Channel, ConversationStatus, Priority, Responder, Source, agent, contact, inbox};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection};
@@ -100,7 +102,7 @@ pub async fn create(
     viewer: &Viewer,
     new: NewConversation,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let errors = check_references(
         &*tx,
         viewer,
@@ -141,6 +143,7 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
+    tx.record(NewEvent::new(EventKind::ConversationCreated, model.id).of(&model));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -151,7 +154,7 @@ pub async fn update(
     id: Uuid,
     patch: ConversationPatch,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let Some(current) = find(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "conversation")]));
     };
@@ -207,6 +210,11 @@ pub async fn update(
     }
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
+    tx.record(
+        NewEvent::new(EventKind::ConversationUpdated, id)
+            .changes(&current, &model)
+            .of(&model),
+    );
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -217,18 +225,19 @@ pub async fn delete(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     if find(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "conversation")]));
     }
-    delete_rows(&*tx, viewer, &[id], reason.as_deref()).await?;
+    delete_rows(&mut tx, viewer, &[id], reason.as_deref()).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
 
-/// Deletes conversations (messages, calls and links cascade with them), then audits each.
+/// Deletes conversations (messages, calls and links cascade with them), recording each
+/// delete with the conversation as it was.
 pub async fn delete_rows(
-    db: &impl ConnectionTrait,
+    tx: &mut WriteTx,
     viewer: &Viewer,
     ids: &[Uuid],
     reason: Option<&str>,
@@ -236,12 +245,17 @@ pub async fn delete_rows(
     if ids.is_empty() {
         return Ok(());
     }
+    let rows = by_ids::<Entity>(&**tx, viewer, ids).await?;
     scoped_delete::<Entity>(viewer)
         .filter(Column::Id.is_in(ids.iter().copied()))
-        .exec(db)
+        .exec(&**tx)
         .await?;
-    for id in ids {
-        audit(db, viewer, "delete", "conversation", *id, reason).await?;
+    for row in rows {
+        tx.record(
+            NewEvent::new(EventKind::ConversationDeleted, row.id)
+                .of(&row)
+                .reason(reason),
+        );
     }
     Ok(())
 }

@@ -3,10 +3,12 @@
 use super::apply_patch;
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::events::NewEvent;
 use crate::services::tenancy::{self, scoped};
 use crate::services::validate::{Outcome, Patch, UserError, UserErrorCode};
 use crate::services::write::{WriteTx, delete_row, find, update_row};
 use entity::Channel;
+use entity::EventKind;
 use entity::inbox::{ActiveModel, Entity, Model};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection};
 use uuid::Uuid;
@@ -32,7 +34,7 @@ pub async fn create(
     viewer: &Viewer,
     new: NewInbox,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let now = crate::services::now();
     let model = tenancy::insert(&*tx, viewer, |company_id| Model {
         id: Uuid::new_v4(),
@@ -45,6 +47,7 @@ pub async fn create(
         updated_at: now,
     })
     .await?;
+    tx.record(NewEvent::new(EventKind::InboxCreated, model.id));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -55,7 +58,7 @@ pub async fn update(
     id: Uuid,
     patch: InboxPatch,
 ) -> Result<Outcome<Model>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let Some(current) = find::<Entity>(&*tx, viewer, id).await? else {
         return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
     };
@@ -72,6 +75,7 @@ pub async fn update(
     }
     am.updated_at = Set(crate::services::now());
     let model = update_row(&*tx, viewer, id, am).await?;
+    tx.record(NewEvent::new(EventKind::InboxUpdated, id).changes(&current, &model));
     tx.commit().await?;
     Ok(Ok(model))
 }
@@ -83,7 +87,7 @@ pub async fn delete(
     cascade: bool,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     if find::<Entity>(&*tx, viewer, id).await?.is_none() {
         return Ok(Err(vec![UserError::not_found(&["id"], "inbox")]));
     }
@@ -92,8 +96,14 @@ pub async fn delete(
     if !conversations.is_empty() && !cascade {
         return Ok(Err(vec![has_conversations("inbox", conversations.len())]));
     }
-    super::conversations::delete_rows(&*tx, viewer, &conversations, reason.as_deref()).await?;
-    delete_row::<Entity>(&*tx, viewer, id, "inbox", reason.as_deref()).await?;
+    super::conversations::delete_rows(&mut tx, viewer, &conversations, reason.as_deref()).await?;
+    delete_row::<Entity>(
+        &mut tx,
+        viewer,
+        id,
+        NewEvent::new(EventKind::InboxDeleted, id).reason(reason.as_deref()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(id))
 }

@@ -2,10 +2,12 @@
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::services::events::NewEvent;
 use crate::services::tenancy::{self, scoped_sub_select, scoped_update};
 use crate::services::validate::{Outcome, UserError};
 use crate::services::write::{WriteTx, delete_row, find, peek};
 use chrono::{DateTime, Utc};
+use entity::EventKind;
 use entity::message::{Column, Entity, Model};
 use entity::{Channel, Direction, conversation};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -26,8 +28,8 @@ pub struct NewMessage {
 /// locks it as every other write does before touching its messages, moves its
 /// lastMessageAt forward (never back: one expression, so concurrent messages cannot move it
 /// backwards) and returns it as saved; then the INSERT returns the message. On PostgreSQL
-/// the two are one statement (`tenancy::update_then_insert`); on SQLite, two in one
-/// transaction.
+/// the two are one statement (`tenancy::update_then_insert`); on SQLite, two. The event
+/// is appended in the same transaction.
 pub async fn create(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -62,21 +64,21 @@ pub async fn create(
         created_at: now,
         updated_at: now,
     };
+    let mut tx = WriteTx::begin(db, viewer).await?;
     let saved = if db.get_database_backend() == DbBackend::Postgres {
-        tenancy::update_then_insert(db, viewer, update, row)
+        tenancy::update_then_insert(&*tx, viewer, update, row)
             .await?
             .pop()
     } else {
-        let tx = WriteTx::begin(db).await?;
         match update.exec_with_returning(&*tx).await?.pop() {
-            Some(conversation) => {
-                let message = tenancy::insert(&*tx, viewer, row).await?;
-                tx.commit().await?;
-                Some((message, conversation))
-            }
+            Some(conversation) => Some((tenancy::insert(&*tx, viewer, row).await?, conversation)),
             None => None,
         }
     };
+    if let Some((message, conversation)) = &saved {
+        tx.record(NewEvent::new(EventKind::MessageCreated, message.id).of(conversation));
+    }
+    tx.commit().await?;
     Ok(saved.ok_or_else(|| vec![UserError::not_found(&["conversationId"], "conversation")]))
 }
 
@@ -86,7 +88,7 @@ pub async fn delete(
     id: Uuid,
     reason: Option<String>,
 ) -> Result<Outcome<Uuid>, AppError> {
-    let tx = WriteTx::begin(db).await?;
+    let mut tx = WriteTx::begin(db, viewer).await?;
     // Lock the conversation before the message, in the order every other write locks them
     // (a conversation's delete locks it, then its messages), so the two never deadlock;
     // and so that the newest message is read only after concurrent creates have committed.
@@ -101,7 +103,15 @@ pub async fn delete(
     {
         return not_found();
     }
-    delete_row::<Entity>(&*tx, viewer, id, "message", reason.as_deref()).await?;
+    delete_row::<Entity>(
+        &mut tx,
+        viewer,
+        id,
+        NewEvent::new(EventKind::MessageDeleted, id)
+            .in_conversation(message.conversation_id)
+            .reason(reason.as_deref()),
+    )
+    .await?;
     refresh_last_message(&*tx, viewer, message.conversation_id).await?;
     tx.commit().await?;
     Ok(Ok(id))
