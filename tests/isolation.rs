@@ -3,11 +3,12 @@
 //! root field, filter or relation, and no mutation given Alpha's ids (as arguments or as
 //! input fields) reveals or changes anything of Alpha. Every refusal must be exactly what
 //! a fresh random uuid gets (ids masked), so that Alpha's ids cannot even be probed; and
-//! Alpha's rows of every table are compared before and after.
+//! Alpha's rows of every table are compared before and after. The event log (issue 17)
+//! too: Alpha's events never show in Beta's `events`, `timeline` or subscriptions, whatever
+//! filter, cursor or conversation id Beta passes.
 
 mod common;
 
-use common::TestApp;
 use common::read_fixtures::{self as fx, ALPHA, BETA, CONVERSATION_ORDERS, iso, label_of, sid};
 use common::writes::{
     CREATE_AGENT, CREATE_CALL, CREATE_CONTACT, CREATE_CONVERSATION, CREATE_INBOX, CREATE_MESSAGE,
@@ -15,7 +16,10 @@ use common::writes::{
     Op, Snapshot, UPDATE_AGENT, UPDATE_CALL, UPDATE_CONTACT, UPDATE_CONVERSATION, UPDATE_INBOX,
     assert_same, ok, rejected, writer,
 };
+use common::ws::Socket;
+use common::{TestApp, first_code};
 use serde_json::{Value, json};
+use std::time::Duration;
 use uuid::Uuid;
 
 /// Alpha's rows by type (see the tables of `read_fixtures`).
@@ -778,6 +782,212 @@ async fn the_second_companys_writes_leave_the_first_company_alone(app: &TestApp)
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// The event log: events, timelines and subscriptions
+// ---------------------------------------------------------------------------------------
+
+/// Alpha's writes of every kind that a conversation's log records: an update, a status
+/// change, a message, a message deleted, a call created and updated, and a conversation
+/// deleted. Returns the cursors of their events in Alpha's `events` list.
+async fn alpha_writes_its_log(app: &TestApp) -> Vec<String> {
+    let token = writer(app, ALPHA);
+    let steps: Vec<(Op, Value)> = vec![
+        (
+            UPDATE_CONVERSATION,
+            json!({ "id": sid("C01"), "input": { "subject": "Alpha changed", "assigneeId": sid("AG2") } }),
+        ),
+        (
+            UPDATE_CONVERSATION,
+            json!({ "id": sid("C02"), "input": { "status": "CLOSED" } }),
+        ),
+        (
+            CREATE_MESSAGE,
+            json!({ "conversationId": sid("C01"), "input": { "content": "Alpha hello", "direction": "OUTBOUND" } }),
+        ),
+        (
+            DELETE_MESSAGE,
+            json!({ "id": sid("M02"), "reason": "alpha" }),
+        ),
+        (
+            CREATE_CALL,
+            json!({ "conversationId": sid("C03"), "input": { "direction": "OUTBOUND" } }),
+        ),
+        (
+            UPDATE_CALL,
+            json!({ "id": sid("CL1"), "input": { "summary": "Alpha" } }),
+        ),
+        (
+            DELETE_CONVERSATION,
+            json!({ "id": sid("C12"), "reason": "alpha" }),
+        ),
+    ];
+    for (op, vars) in steps {
+        ok(app, &token, op, vars).await;
+    }
+    let data = app
+        .data(
+            &app.reader(ALPHA),
+            "{ events(first: 100) { totalCount edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    // One event per write (the delete of C12 is one event: it had no messages or calls).
+    assert_eq!(data["events"]["totalCount"], 7, "{data:#}");
+    data["events"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["cursor"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const EVENTS: &str = "query ($filter: ConversationEventFilter, $after: String) { events(filter: $filter, first: 100, after: $after) { totalCount nodes { kind entityId conversationId } } }";
+
+const TIMELINE: &str = "query ($id: ID!) { node(id: $id) { ... on Conversation { timeline(first: 100) { totalCount nodes { __typename ... on ConversationEvent { kind conversationId } ... on Message { id } ... on Call { id } } } } } }";
+
+/// With Alpha's log written, Beta's `events` are empty under every filter (Alpha's
+/// conversation ids answer like unknown ones, Alpha's event cursors start nothing), the
+/// `timeline` of Alpha's conversations is like that of an unknown id, and once Beta
+/// writes, its `events` and `timeline` hold exactly Beta's event.
+async fn the_event_log_of_the_first_company_is_invisible(app: &TestApp) {
+    fx::load(app.conn()).await;
+    let cursors = alpha_writes_its_log(app).await;
+    let token = app.reader(BETA);
+    let none = json!({ "events": { "totalCount": 0, "nodes": [] } });
+    for filter in [
+        json!(null),
+        json!({}),
+        json!({ "actor": "tester" }),
+        json!({ "kindIn": ["CONVERSATION_UPDATED", "CONVERSATION_DELETED", "MESSAGE_CREATED", "MESSAGE_DELETED", "CALL_CREATED", "CALL_UPDATED"] }),
+        json!({ "at": { "from": "2000-01-01T00:00:00Z" } }),
+    ] {
+        let got = app.data(&token, EVENTS, json!({ "filter": filter })).await;
+        assert_eq!(got, none, "events(filter: {filter})");
+    }
+    for id in ["C01", "C02", "C03", "C12"] {
+        let got = like_unknown(
+            app,
+            &token,
+            EVENTS,
+            &json!({ "filter": { "conversationId": PLACEHOLDER } }),
+            &sid(id),
+        )
+        .await;
+        assert_eq!(got["data"], none, "events of {id}");
+        let got = like_unknown(
+            app,
+            &token,
+            TIMELINE,
+            &json!({ "id": PLACEHOLDER }),
+            &sid(id),
+        )
+        .await;
+        assert_eq!(got["data"], json!({ "node": null }), "timeline of {id}");
+    }
+    for cursor in &cursors {
+        let got = app.data(&token, EVENTS, json!({ "after": cursor })).await;
+        assert_eq!(got, none, "events(after: Alpha's {cursor})");
+    }
+
+    // Beta's own write is all Beta sees, in its list and in the conversation's timeline.
+    ok(
+        app,
+        &writer(app, BETA),
+        UPDATE_CONVERSATION,
+        json!({ "id": sid("BX1"), "input": { "subject": "Beta changed" } }),
+    )
+    .await;
+    let beta_event = json!({ "kind": "CONVERSATION_UPDATED", "entityId": sid("BX1"), "conversationId": sid("BX1") });
+    for after in std::iter::once(None).chain(cursors.iter().map(Some)) {
+        let got = app.data(&token, EVENTS, json!({ "after": after })).await;
+        let expected = json!({ "events": { "totalCount": 1, "nodes": [beta_event] } });
+        assert_eq!(got, expected, "events(after: {after:?})");
+    }
+    let got = app
+        .data(&token, TIMELINE, json!({ "id": sid("BX1") }))
+        .await;
+    assert_eq!(
+        got["node"]["timeline"],
+        json!({ "totalCount": 2, "nodes": [
+            { "__typename": "ConversationEvent", "kind": "CONVERSATION_UPDATED", "conversationId": sid("BX1") },
+            { "__typename": "Message", "id": sid("BM1") },
+        ] }),
+        "BX1's timeline: Beta's update, then its one message"
+    );
+}
+
+const FEED: &str = "subscription ($filter: ConversationFilter, $after: EventCursor) { conversationEvents(filter: $filter, after: $after) { kind entityId conversationId conversation { id } message { id } call { id } } }";
+
+const THREAD: &str =
+    "subscription ($id: ID!) { messageCreated(conversationId: $id) { kind message { id } } }";
+
+/// Beta's subscriptions hear nothing of Alpha's writes: an unfiltered feed, feeds
+/// filtered by Alpha's inbox, contact, assignee and by a status Alpha's conversations
+/// change to, one resumed from the log's start, and a thread of an Alpha conversation
+/// (refused exactly like an unknown conversation). Beta's own write, made after all of
+/// Alpha's, is the first and only event each matching subscription receives.
+async fn subscriptions_of_the_second_company_hear_nothing_of_the_first(app: &TestApp) {
+    fx::load(app.conn()).await;
+    let mut socket = Socket::connected(app.addr, &app.reader(BETA)).await;
+    let start = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("event:0")
+    };
+    socket.subscribe("all", FEED, json!({})).await;
+    socket
+        .subscribe("closed", FEED, json!({ "filter": { "status": "CLOSED" } }))
+        .await;
+    for (id, filter) in [
+        ("inbox", json!({ "inboxId": sid("IB1") })),
+        ("contact", json!({ "contactId": sid("CT1") })),
+        ("assignee", json!({ "assigneeId": sid("AG2") })),
+    ] {
+        socket
+            .subscribe(id, FEED, json!({ "filter": filter }))
+            .await;
+    }
+    let unknown_id = fresh();
+    for (id, conversation) in [("thread", sid("C01")), ("unknown", unknown_id.clone())] {
+        socket
+            .subscribe(id, THREAD, json!({ "id": conversation }))
+            .await;
+    }
+    let refused = socket.next_of("thread").await;
+    let unknown = socket.next_of("unknown").await;
+    assert_eq!(first_code(&refused), "NOT_FOUND", "{refused:#}");
+    assert_eq!(
+        mask(&refused, &sid("C01")),
+        mask(&unknown, &unknown_id),
+        "a thread of Alpha's conversation is refused like an unknown one"
+    );
+    socket.completed("thread").await;
+    socket.completed("unknown").await;
+    // The subscriptions are registered before anything is written.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    alpha_writes_its_log(app).await;
+    ok(
+        app,
+        &writer(app, BETA),
+        UPDATE_CONVERSATION,
+        json!({ "id": sid("BX1"), "input": { "status": "CLOSED" } }),
+    )
+    .await;
+    socket
+        .subscribe("replay", FEED, json!({ "after": start }))
+        .await;
+
+    // BX1 was OPEN: "closed" sees it enter, "all" and "replay" see the update.
+    let bx1 = json!({ "id": sid("BX1") });
+    let update = json!({ "kind": "CONVERSATION_UPDATED", "entityId": sid("BX1"), "conversationId": sid("BX1"), "conversation": bx1, "message": null, "call": null });
+    assert_eq!(socket.event("all", "conversationEvents").await, update);
+    assert_eq!(socket.event("replay", "conversationEvents").await, update);
+    let mut entered = update.clone();
+    entered["kind"] = json!("ENTERED_FILTER");
+    assert_eq!(socket.event("closed", "conversationEvents").await, entered);
+    socket.quiet(Duration::from_millis(500)).await;
+}
+
 both_backends!(
     lookups_of_the_first_companys_rows_are_like_unknown_ids,
     lists_and_filters_show_nothing_of_the_first_company,
@@ -785,4 +995,6 @@ both_backends!(
     mutations_given_the_first_companys_ids_are_not_found,
     input_ids_of_the_first_company_are_not_found,
     the_second_companys_writes_leave_the_first_company_alone,
+    the_event_log_of_the_first_company_is_invisible,
+    subscriptions_of_the_second_company_hear_nothing_of_the_first,
 );
