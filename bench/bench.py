@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 BIN = ROOT / "target" / "release" / "conversations-graph"
 OHA = BENCH / ".tools" / "bin" / "oha"
+# The live-update client (examples/live_bench.rs), built by bench/run.sh.
+LIVE = ROOT / "target" / "release" / "examples" / "live_bench"
 FLOOR = BENCH / "floor"
 # Each operation's hand-written statement in bench/floor/.
 HAND_WRITTEN = {
@@ -60,6 +62,14 @@ PG_ADMIN = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 OUTPUT = Path(os.environ.get("BENCH_OUTPUT", ROOT / "BENCHMARKS.md"))
+LIVE_SUBSCRIPTIONS = int(os.environ.get("BENCH_LIVE_SUBSCRIPTIONS", "1000"))
+LIVE_RATE = int(os.environ.get("BENCH_LIVE_RATE", "200"))
+LIVE_SECONDS = int(os.environ.get("BENCH_LIVE_SECONDS", "20"))
+# The live runs: (whose subscriptions and writes, subscriptions per connection). Every
+# company of the seed (a shared instance), then the first company alone (all the fan-out on
+# one company's filters), then that again with one subscription per connection (the most
+# connections for as many subscriptions).
+LIVE_RUNS = (("every company", 10), ("one company", 10), ("one company", 1))
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 ANALYSIS = "<!-- analysis: kept by bench.py when it rewrites the tables above -->"
@@ -499,7 +509,8 @@ def median_of(rounds, key):
     return statistics.median(values)
 
 
-def run_backend(name, database_url, scale, company, pg):
+def seed(name, database_url, scale, company):
+    """Seeds the database; returns the seconds it took and a token of `company`."""
     log(f"{name}: seeding scale {scale}")
     t = time.monotonic()
     subprocess.run(
@@ -516,6 +527,69 @@ def run_backend(name, database_url, scale, company, pg):
         capture_output=True,
         text=True,
     ).stdout.strip()
+    return seed_seconds, token
+
+
+def company_tokens(database_url):
+    """A read-and-write token of each company of the seed, the first company's first."""
+    if database_url.startswith("postgres"):
+        ids = psql(database_url, "SELECT id FROM companies ORDER BY id").split()
+    else:
+        import sqlite3
+
+        path = urllib.parse.urlparse(database_url).path
+        with sqlite3.connect(path) as db:
+            ids = [r[0] for r in db.execute("SELECT id FROM companies ORDER BY id")]
+    tokens = []
+    for company in ids:
+        tokens.append(subprocess.run(
+            [str(BIN), "token", "--company", str(company), "--jwt-secret", SECRET, "--ttl", "86400"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip())
+    return tokens
+
+
+def live(name, database_url, token):
+    """The live-update measurement (examples/live_bench.rs) against a fresh server: the
+    subscriptions with filters, writes at LIVE_RATE, for each of LIVE_RUNS."""
+    every = company_tokens(database_url)
+    runs = []
+    for whose, per_connection in LIVE_RUNS:
+        tokens = every if whose == "every company" else [token]
+        connections = LIVE_SUBSCRIPTIONS // per_connection
+        log(f"{name}: live, {LIVE_SUBSCRIPTIONS} subscriptions of {whose} on {connections} connections")
+        server = Server(database_url)
+        try:
+            done = subprocess.run(
+                [str(LIVE)],
+                env={
+                    **os.environ,
+                    "LIVE_URL": server.base,
+                    "LIVE_TOKENS": ",".join(tokens),
+                    "LIVE_PID": str(server.process.pid),
+                    "LIVE_SUBSCRIPTIONS": str(LIVE_SUBSCRIPTIONS),
+                    "LIVE_CONNECTIONS": str(connections),
+                    "LIVE_RATE": str(LIVE_RATE),
+                    "LIVE_SECONDS": str(LIVE_SECONDS),
+                },
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+        finally:
+            server.stop()
+        if done.stderr.strip():
+            lines = done.stderr.strip().splitlines()
+            log(f"{len(lines)} lines on stderr, the last: " + "\n".join(lines[-3:]))
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+        log(json.dumps(runs[-1]))
+    return runs
+
+
+def run_backend(name, database_url, scale, company, pg):
+    seed_seconds, token = seed(name, database_url, scale, company)
 
     cold = []
     for _ in range(5):
@@ -576,6 +650,7 @@ def run_backend(name, database_url, scale, company, pg):
             before, "graphql_request_sql_statements_sum"
         )
     server.stop()
+    live_runs = live(name, database_url, token)
     summary = []
     for op in ops:
         rs = rounds[op["name"]]
@@ -610,6 +685,7 @@ def run_backend(name, database_url, scale, company, pg):
         "facts": facts,
         "per_size": per_size,
         "scripts": scripts if pg else {},
+        "live": live_runs,
     }
 
 
@@ -660,12 +736,55 @@ def table(result):
         f"Search words: common \"{result['facts']['common']}\", rare \"{result['facts']['rare']}\".",
         "",
     ]
+    lines += live_table(result["live"])
     return "\n".join(lines)
 
 
+def live_table(runs):
+    lines = [
+        f"Live updates (`examples/live_bench.rs`): subscriptions to `conversationEvents` with filters "
+        f"(inbox views: everything open, each agent's, each inbox's, urgent, compound), writes at "
+        f"{LIVE_RATE}/s for {LIVE_SECONDS} s after a 3 s warm-up (status, assignee, priority, new "
+        "messages on random conversations, each company writing its share); delay from the event's append (in the "
+        "write's transaction) to the client reading it.",
+        "",
+        "| subscriptions | companies | connections | distinct filters | writes/s | write p50 ms | deliveries/s | delay p50 ms | p90 ms | p99 ms | max ms | out of order | failures | RSS before MB | RSS open MB | KiB per subscription | RSS peak MB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in runs:
+        lines.append(
+            f"| {r['subscriptions']:,} | {r['companies']} | {r['connections']:,} | {r['distinct_filters']} | {fmt(r['writes_per_second'], 0)} "
+            f"| {fmt(r['write_p50_ms'], 2)} | {fmt(r['deliveries_per_second'], 0)} | {fmt(r['delay_p50_ms'], 2)} "
+            f"| {fmt(r['delay_p90_ms'], 2)} | {fmt(r['delay_p99_ms'], 2)} | {fmt(r['delay_max_ms'], 1)} "
+            f"| {r['out_of_order']} | {r['failures'] + r['writes_failed']} | {r['rss_before_kib'] / 1024:.0f} "
+            f"| {r['rss_open_kib'] / 1024:.0f} | {r['kib_per_subscription']:.1f} | {r['rss_peak_kib'] / 1024:.0f} |"
+        )
+    lines.append("")
+    return lines
+
+
+def live_only():
+    """`bench.py live`: only the live-update measurement, on PostgreSQL, printed."""
+    name = f"cg_bench_{uuid.uuid4().hex[:12]}"
+    pg_url = with_database(PG_ADMIN, name)
+    company = first_company()
+    psql(PG_ADMIN, f"CREATE DATABASE {name}")
+    try:
+        subprocess.run(
+            [str(BIN), "migrate"], env={**os.environ, "DATABASE_URL": pg_url}, check=True,
+            capture_output=True,
+        )
+        _, token = seed("PostgreSQL", pg_url, PG_SCALE, company)
+        print("\n".join(live_table(live("PostgreSQL", pg_url, token))))
+    finally:
+        psql(PG_ADMIN, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 def main():
-    if not BIN.exists() or not OHA.exists():
+    if not BIN.exists() or not OHA.exists() or not LIVE.exists():
         raise SystemExit("run bench/run.sh, which builds the server and installs oha")
+    if sys.argv[1:] == ["live"]:
+        return live_only()
     results = []
     name = f"cg_bench_{uuid.uuid4().hex[:12]}"
     pg_url = with_database(PG_ADMIN, name)

@@ -17,5 +17,5 @@ if [ "$(bench/.tools/bin/oha --version 2>/dev/null | awk '{print $2}')" != "$OHA
     echo "installing oha $OHA_VERSION into bench/.tools (once)"
     cargo install --locked --quiet --version "$OHA_VERSION" --root bench/.tools oha
 fi
-cargo build --release --locked --quiet
+cargo build --release --locked --quiet --bin conversations-graph --example live_bench
 exec python3 bench/bench.py "$@"

@@ -14,9 +14,11 @@
 //! not read) is ended with SUBSCRIBER_TOO_SLOW and resumes from its last cursor, so memory
 //! stays bounded whatever the clients do.
 //!
-//! Filters are decided per batch, once per distinct (company, filter) however many
-//! subscriptions share them, by `services::conversations::matching`: the same condition a
-//! list uses, applied to the conversation as the write left it, and as it was before.
+//! Filters are decided per batch and company in one statement for every distinct filter
+//! the company's subscriptions follow, however many share each, by
+//! `services::conversations::matching`: the same condition a list uses, applied to the
+//! conversation as the write left it, and as it was before. The decisions cover all of the
+//! batch's events of the company; each subscription then keeps those after its own place.
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -56,14 +58,15 @@ pub struct Delivered {
 
 type Decisions = HashMap<i64, Delivery>;
 
-/// One (company, filter)'s decisions for a batch, made once.
-type Decided = Arc<OnceCell<Arc<Decisions>>>;
+/// A company's decisions for a batch, one per filter its subscriptions followed when the
+/// first of them asked, made at once.
+type Decided = Arc<OnceCell<HashMap<Filter, Arc<Decisions>>>>;
 
 /// What the hub read in one go, for every company.
 pub struct Batch {
     events: Vec<Arc<Model>>,
-    /// Each (company, filter)'s decisions, made by the first subscription that asks.
-    decided: Mutex<HashMap<(Uuid, Filter), Decided>>,
+    /// Each company's decisions, made by the first of its subscriptions that asks.
+    decided: Mutex<HashMap<Uuid, Decided>>,
 }
 
 /// The process's reader of the event log.
@@ -74,6 +77,32 @@ pub struct Hub {
     started: OnceCell<()>,
     /// Open subscriptions per company.
     open: Mutex<HashMap<Uuid, usize>>,
+    /// The filters open subscriptions follow, per company, with how many follow each.
+    filters: Mutex<HashMap<Uuid, HashMap<Filter, usize>>>,
+}
+
+/// A subscription's filter among those its company follows; dropping it lets go.
+struct Following {
+    hub: Arc<Hub>,
+    company: Uuid,
+    filter: Filter,
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        let mut filters = self.hub.filters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(of_company) = filters.get_mut(&self.company) {
+            if let Some(n) = of_company.get_mut(&self.filter) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    of_company.remove(&self.filter);
+                }
+            }
+            if of_company.is_empty() {
+                filters.remove(&self.company);
+            }
+        }
+    }
 }
 
 /// An open subscription's place in the per-company count (and its connection's, when
@@ -108,7 +137,32 @@ impl Hub {
             sender,
             started: OnceCell::new(),
             open: Mutex::new(HashMap::new()),
+            filters: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// Counts `filter` among those `company` follows while the guard lives.
+    fn following(self: &Arc<Self>, company: Uuid, filter: &Filter) -> Following {
+        let mut filters = self.filters.lock().unwrap_or_else(|e| e.into_inner());
+        *filters
+            .entry(company)
+            .or_default()
+            .entry(filter.clone())
+            .or_insert(0) += 1;
+        Following {
+            hub: self.clone(),
+            company,
+            filter: filter.clone(),
+        }
+    }
+
+    /// The filters `company`'s open subscriptions follow.
+    fn filters_of(&self, company: Uuid) -> Vec<Filter> {
+        let filters = self.filters.lock().unwrap_or_else(|e| e.into_inner());
+        filters
+            .get(&company)
+            .map(|f| f.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Open subscriptions of `company` on this instance.
@@ -184,6 +238,7 @@ impl Hub {
     ) -> impl futures_util::Stream<Item = Result<Delivered, AppError>> + Send + 'static {
         async_stream::try_stream! {
             let _slot = slot;
+            let _following = filter.as_ref().map(|f| self.following(viewer.company_id, f));
             let mut receiver = self.join().await?;
             let mut position = match after {
                 Some(after) => {
@@ -198,7 +253,10 @@ impl Hub {
                         position = last.position;
                         let full = missed.len() as u64 == REPLAY_BATCH;
                         let missed: Vec<Arc<Model>> = missed.into_iter().map(Arc::new).collect();
-                        let decisions = decide(&self.db, &viewer, filter.as_ref(), &missed).await?;
+                        let decisions = match &filter {
+                            Some(filter) => decide(&self.db, &viewer, &[filter], &missed).await?.remove(0),
+                            None => unfiltered(&missed),
+                        };
                         for delivered in deliveries(&missed, &decisions) {
                             yield delivered;
                         }
@@ -225,7 +283,10 @@ impl Hub {
                     .collect();
                 let Some(last) = mine.last() else { continue };
                 position = last.position;
-                let decisions = batch.decide(&self.db, &viewer, filter.as_ref(), &mine).await?;
+                let decisions = match &filter {
+                    Some(filter) => batch.decide(&self, &viewer, filter).await?,
+                    None => Arc::new(unfiltered(&mine)),
+                };
                 for delivered in deliveries(&mine, &decisions) {
                     yield delivered;
                 }
@@ -235,31 +296,48 @@ impl Hub {
 }
 
 impl Batch {
-    /// The decisions for `mine` (this batch's events of the viewer's company), shared by
-    /// every subscription of the company with the same filter.
+    /// The decisions for `filter` over this batch's events of the viewer's company. The
+    /// first subscription of the company to ask decides every filter the company follows
+    /// in one statement; a filter that began to be followed after that is decided alone.
     async fn decide(
         &self,
-        db: &DatabaseConnection,
+        hub: &Hub,
         viewer: &Viewer,
-        filter: Option<&Filter>,
-        mine: &[Arc<Model>],
+        filter: &Filter,
     ) -> Result<Arc<Decisions>, AppError> {
-        let Some(filter) = filter else {
-            return Ok(Arc::new(decide(db, viewer, None, mine).await?));
+        let company = viewer.company_id;
+        let events = || -> Vec<Arc<Model>> {
+            self.events
+                .iter()
+                .filter(|e| e.company_id == company)
+                .cloned()
+                .collect()
         };
         let cell = {
             let mut decided = self.decided.lock().unwrap_or_else(|e| e.into_inner());
-            decided
-                .entry((viewer.company_id, filter.clone()))
-                .or_default()
-                .clone()
+            decided.entry(company).or_default().clone()
         };
-        let decisions = cell
+        let all = cell
             .get_or_try_init(|| async {
-                Ok::<_, AppError>(Arc::new(decide(db, viewer, Some(filter), mine).await?))
+                let filters = hub.filters_of(company);
+                let refs: Vec<&Filter> = filters.iter().collect();
+                let decided = decide(&hub.db, viewer, &refs, &events()).await?;
+                Ok::<_, AppError>(
+                    filters
+                        .into_iter()
+                        .zip(decided.into_iter().map(Arc::new))
+                        .collect(),
+                )
             })
             .await?;
-        Ok(decisions.clone())
+        match all.get(filter) {
+            Some(decisions) => Ok(decisions.clone()),
+            None => Ok(Arc::new(
+                decide(&hub.db, viewer, &[filter], &events())
+                    .await?
+                    .remove(0),
+            )),
+        }
     }
 }
 
@@ -276,28 +354,32 @@ fn deliveries<'a>(
     })
 }
 
-/// How each of `events` (all of the viewer's company) reaches a subscription with
-/// `filter`; an event left out is not delivered.
+/// Every event, as what it is: what a subscription without a filter receives.
+fn unfiltered(events: &[Arc<Model>]) -> Decisions {
+    events
+        .iter()
+        .map(|e| (e.position, Delivery::As(e.kind)))
+        .collect()
+}
+
+/// How each of `events` (all of the viewer's company) reaches a subscription with each of
+/// `filters` (in order); an event left out is not delivered.
 ///
-/// Without a filter every event is delivered as what it is. With one, only events about a
-/// conversation are, by whether the conversation matches before and after the write: as
-/// the write left it (the event's state; for an event without one, a message's delete or
-/// a call's change, the conversation as it is now), and for an update also as it was
-/// before (the state with each changed field's old value). An update is delivered as
-/// itself when both match, as LEFT_FILTER or ENTERED_FILTER when one does; a create when
-/// the new conversation matches; a delete when the deleted conversation did.
+/// Only events about a conversation are, by whether the conversation matches before and
+/// after the write: as the write left it (the event's state; for an event without one, a
+/// message's delete or a call's change, the conversation as it is now), and for an update
+/// also as it was before (the state with each changed field's old value). An update is
+/// delivered as itself when both match, as LEFT_FILTER or ENTERED_FILTER when one does; a
+/// create when the new conversation matches; a delete when the deleted conversation did.
 async fn decide(
     db: &DatabaseConnection,
     viewer: &Viewer,
-    filter: Option<&Filter>,
+    filters: &[&Filter],
     events: &[Arc<Model>],
-) -> Result<Decisions, AppError> {
-    let Some(filter) = filter else {
-        return Ok(events
-            .iter()
-            .map(|e| (e.position, Delivery::As(e.kind)))
-            .collect());
-    };
+) -> Result<Vec<Decisions>, AppError> {
+    if filters.is_empty() {
+        return Ok(Vec::new());
+    }
     // The conversations of events that carry no state, as they are now.
     let stateless: Vec<Uuid> = events
         .iter()
@@ -342,26 +424,31 @@ async fn decide(
     }
     let refs: Vec<(i64, &entity::conversation::Model)> =
         rows.iter().map(|(t, m)| (*t, m)).collect();
-    let matched = conversations::matching(db, viewer, filter, &refs).await?;
-    let mut decisions = Decisions::new();
-    for event in events {
-        let before = matched.contains(&(2 * event.position));
-        let after = matched.contains(&(2 * event.position + 1));
-        let delivery = match event.kind {
-            EventKind::ConversationUpdated => match (before, after) {
-                (true, true) => Some(Delivery::As(event.kind)),
-                (true, false) => Some(Delivery::LeftFilter),
-                (false, true) => Some(Delivery::EnteredFilter),
-                (false, false) => None,
-            },
-            EventKind::ConversationDeleted => before.then_some(Delivery::As(event.kind)),
-            _ => after.then_some(Delivery::As(event.kind)),
-        };
-        if let Some(delivery) = delivery {
-            decisions.insert(event.position, delivery);
-        }
-    }
-    Ok(decisions)
+    let matched = conversations::matching(db, viewer, filters, &refs).await?;
+    Ok(matched
+        .iter()
+        .map(|matched| {
+            let mut decisions = Decisions::new();
+            for event in events {
+                let before = matched.contains(&(2 * event.position));
+                let after = matched.contains(&(2 * event.position + 1));
+                let delivery = match event.kind {
+                    EventKind::ConversationUpdated => match (before, after) {
+                        (true, true) => Some(Delivery::As(event.kind)),
+                        (true, false) => Some(Delivery::LeftFilter),
+                        (false, true) => Some(Delivery::EnteredFilter),
+                        (false, false) => None,
+                    },
+                    EventKind::ConversationDeleted => before.then_some(Delivery::As(event.kind)),
+                    _ => after.then_some(Delivery::As(event.kind)),
+                };
+                if let Some(delivery) = delivery {
+                    decisions.insert(event.position, delivery);
+                }
+            }
+            decisions
+        })
+        .collect())
 }
 
 /// The hub's reader: reads the log after `position` whenever woken, and broadcasts what

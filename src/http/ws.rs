@@ -52,6 +52,9 @@ fn protocol(headers: &HeaderMap) -> Option<Protocols> {
         .find_map(|p| Protocols::from_str(p.trim()).ok())
 }
 
+/// The read and write buffer of each socket.
+const SOCKET_BUFFER_BYTES: usize = 8 * 1024;
+
 /// Upgrades to GraphQL over WebSocket, or refuses (HTTP 400) a client that offers no
 /// GraphQL subprotocol.
 pub fn upgrade(state: AppState, upgrade: WebSocketUpgrade, headers: &HeaderMap) -> HttpResponse {
@@ -69,6 +72,10 @@ pub fn upgrade(state: AppState, upgrade: WebSocketUpgrade, headers: &HeaderMap) 
     upgrade
         .protocols(ALL_WEBSOCKET_PROTOCOLS)
         .max_message_size(MAX_FRAME_BYTES)
+        // Clients send small frames and each result is flushed as it is sent: buffers of a
+        // few KiB (not the 128 KiB default, allocated per connection) are enough.
+        .read_buffer_size(SOCKET_BUFFER_BYTES)
+        .write_buffer_size(SOCKET_BUFFER_BYTES)
         .on_upgrade(move |socket| serve(socket, state, protocol))
 }
 

@@ -554,28 +554,31 @@ fn group_links(pairs: impl Iterator<Item = (Uuid, Uuid)>) -> HashMap<Uuid, Vec<U
     out
 }
 
-/// Which of `rows` (conversations as some write left them, each with a tag) match
-/// `filter`, decided by the very condition a list of conversations uses: the rows are given
-/// to it as a common table expression named as the conversations table, which the
+/// Which of `rows` (conversations as some write left them, each with a tag) match each of
+/// `filters`, decided by the very condition a list of conversations uses: the rows are
+/// given to it as a common table expression named as the conversations table, which the
 /// condition's column references then read instead of the table (its sub-selects of
-/// contacts, calls, tasks and sessions read their tables as they are now). Returns the
-/// tags of the rows that match.
+/// contacts, calls, tasks and sessions read their tables as they are now). One statement
+/// decides every filter (a UNION ALL of one select per filter over the same rows), in
+/// chunks that keep it well under either database's limit on bound values. Returns, for
+/// each filter in order, the tags of the rows that match it.
 pub async fn matching(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
-    filter: &Filter,
+    filters: &[&Filter],
     rows: &[(i64, &Model)],
-) -> Result<std::collections::HashSet<i64>, AppError> {
+) -> Result<Vec<std::collections::HashSet<i64>>, AppError> {
     use sea_orm::sea_query::{
         CommonTableExpression, PostgresQueryBuilder, Query, SqliteQueryBuilder, UnionType,
         WithClause,
     };
     use sea_orm::{EntityName, IdenStatic, Iterable, ModelTrait, Statement};
-    // Each row binds one value per column: chunks keep a statement well under either
-    // database's limit on bound values.
+    // Each row binds one value per column, each filter a few.
     const ROWS_PER_STATEMENT: usize = 200;
-    let tag = Alias::new("tag");
-    let mut matched = std::collections::HashSet::new();
+    const FILTERS_PER_STATEMENT: usize = 64;
+    let (tag, which) = (Alias::new("tag"), Alias::new("filter"));
+    let table = Alias::new(Entity.table_name());
+    let mut matched = vec![std::collections::HashSet::new(); filters.len()];
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let mut values = chunk.iter().map(|(t, row)| {
             let mut select = Query::select();
@@ -585,32 +588,51 @@ pub async fn matching(
             }
             select
         });
-        let Some(mut union) = values.next() else {
+        let Some(mut rows) = values.next() else {
             continue;
         };
         for select in values {
-            union.union(UnionType::All, select);
+            rows.union(UnionType::All, select);
         }
         let cte = CommonTableExpression::new()
-            .query(union)
-            .table_name(Alias::new(Entity.table_name()))
+            .query(rows)
+            .table_name(table.clone())
             .to_owned();
-        let select = Query::select()
-            .column(tag.clone())
-            .from(Alias::new(Entity.table_name()))
-            .cond_where(filter.condition(viewer))
-            .to_owned()
-            .with(WithClause::new().cte(cte).to_owned());
-        let backend = db.get_database_backend();
-        let (sql, values) = match backend {
-            DbBackend::Postgres => select.build(PostgresQueryBuilder),
-            _ => select.build(SqliteQueryBuilder),
-        };
-        for row in db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
+        for (first, group) in filters
+            .chunks(FILTERS_PER_STATEMENT)
+            .enumerate()
+            .map(|(i, g)| (i * FILTERS_PER_STATEMENT, g))
         {
-            matched.insert(row.try_get::<i64>("", "tag")?);
+            let mut selects = group.iter().enumerate().map(|(i, filter)| {
+                Query::select()
+                    .expr_as(Expr::val((first + i) as i64), which.clone())
+                    .column(tag.clone())
+                    .from(table.clone())
+                    .cond_where(filter.condition(viewer))
+                    .to_owned()
+            });
+            let Some(mut select) = selects.next() else {
+                continue;
+            };
+            for other in selects {
+                select.union(UnionType::All, other);
+            }
+            let select = select.with(WithClause::new().cte(cte.clone()).to_owned());
+            let backend = db.get_database_backend();
+            let (sql, values) = match backend {
+                DbBackend::Postgres => select.build(PostgresQueryBuilder),
+                _ => select.build(SqliteQueryBuilder),
+            };
+            for row in db
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+            {
+                let filter = usize::try_from(row.try_get::<i64>("", "filter")?)
+                    .map_err(|e| AppError::Internal(e.into()))?;
+                if let Some(set) = matched.get_mut(filter) {
+                    set.insert(row.try_get::<i64>("", "tag")?);
+                }
+            }
         }
     }
     Ok(matched)
